@@ -1,0 +1,88 @@
+/** One line of the append-only checkpoint log. Field names are short: a big import writes millions. */
+export type CheckpointEvent = HeaderEvent | IndexedEvent | IntentEvent | DoneEvent | AbortedEvent | RejectedEvent | MovedEvent;
+
+export type StepKind = 'add-note' | 'create-conversation' | 'link-note';
+
+export interface HeaderEvent {
+  readonly t: 'header';
+  readonly v: 1;
+  /** Stable for the whole import: part of every tag the tool puts on a conversation. */
+  readonly importId: string;
+  readonly config: string;
+  readonly input: string;
+  readonly at: string;
+}
+
+/** After pass 1 of a run: how much the export holds, so `status` can tell what is left offline. */
+export interface IndexedEvent {
+  readonly t: 'indexed';
+  readonly rows: number;
+  readonly notes: number;
+  /** Rows the reader or mapper refused (not logged one by one: they are recomputed every run). */
+  readonly inputRejects: number;
+  readonly at: number;
+}
+
+/** Written and flushed before the request is sent. Carries what reconciliation needs. */
+export interface IntentEvent {
+  readonly t: 'intent';
+  readonly step: string;
+  readonly kind: StepKind;
+  readonly lane: string;
+  readonly keys: readonly string[];
+  /** add-note / link-note: the conversation written to. */
+  readonly conversation?: number;
+  /** add-note: createdAt and text fingerprint of the note, to find it among the threads. */
+  readonly createdAt?: string;
+  readonly fp?: string;
+  /** create-conversation: the unique tag and the mailbox to search. */
+  readonly tag?: string;
+  readonly mailboxId?: number;
+  readonly part?: number;
+  /** create-conversation continuing an existing one: the original, which gets a link note. */
+  readonly linkFrom?: number;
+  /** link-note: the continuation it points at. */
+  readonly continuation?: number;
+  readonly at: number;
+}
+
+/** Only after Help Scout acknowledged (or reconciliation found the write). */
+export interface DoneEvent {
+  readonly t: 'done';
+  readonly step: string;
+  readonly kind: StepKind;
+  readonly lane: string;
+  readonly keys: readonly string[];
+  readonly conversation: number;
+  /** Thread ids (`Resource-ID`) where known, in the order of `keys`. */
+  readonly threads?: readonly number[];
+  readonly part?: number;
+  readonly linkFrom?: number;
+  /** link-note: the continuation it points at. */
+  readonly continuation?: number;
+  readonly via?: 'ack' | 'reconciled';
+  readonly at: number;
+}
+
+/** The server answered that nothing was stored (4xx): the intent is no longer in doubt. */
+export interface AbortedEvent {
+  readonly t: 'aborted';
+  readonly step: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
+export interface RejectedEvent {
+  readonly t: 'rejected';
+  readonly key: string;
+  readonly reason: string;
+  readonly message: string;
+  readonly at: number;
+}
+
+export interface MovedEvent {
+  readonly t: 'moved';
+  readonly from: number;
+  readonly to: number;
+  readonly at: number;
+}

@@ -1,0 +1,87 @@
+import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Origin } from '../core/reject.ts';
+import type { AttachmentRef } from '../mapper/note-draft.ts';
+
+/** What is sent for one note, kept out of memory between the two passes (DESIGN §6). */
+export interface NotePayload {
+  readonly text: string;
+  readonly createdAt: string;
+  readonly user?: number;
+  readonly status?: string;
+  readonly attachments: readonly AttachmentRef[];
+  /** Not sent: where the note came from and its original fields, for rejects.csv. */
+  readonly origin: Origin;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export interface PayloadSink {
+  /** Stores a payload; returns where it is. */
+  put(payload: NotePayload): { offset: number; length: number };
+  close(): void;
+}
+
+/** `plan` needs sizes, not payloads: this sink only counts. */
+export function countingSink(): PayloadSink {
+  let offset = 0;
+  return {
+    put(payload) {
+      const length = Buffer.byteLength(JSON.stringify(payload));
+      offset += length;
+      return { offset: offset - length, length };
+    },
+    close() {
+      // nothing held
+    },
+  };
+}
+
+/** Payloads appended to a file, written in large blocks. */
+export class SpoolWriter implements PayloadSink {
+  private readonly fd: number;
+  private offset = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.fd = openSync(path, 'w');
+  }
+
+  put(payload: NotePayload): { offset: number; length: number } {
+    const bytes = Buffer.from(JSON.stringify(payload) + '\n');
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= 1 << 20) this.flush();
+    const at = this.offset;
+    this.offset += bytes.length;
+    return { offset: at, length: bytes.length - 1 };
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    writeSync(this.fd, Buffer.concat(this.pending, this.pendingBytes));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
+export class SpoolReader {
+  private readonly fd: number;
+  constructor(path: string) {
+    this.fd = openSync(path, 'r');
+  }
+  read(at: { offset: number; length: number }): NotePayload {
+    const buffer = Buffer.alloc(at.length);
+    readSync(this.fd, buffer, 0, at.length, at.offset);
+    return JSON.parse(buffer.toString('utf8')) as NotePayload;
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,32 @@
+export const HELP = `hs-import — move help desk history into Help Scout as imported notes, exactly once.
+
+Usage:
+  hs-import plan     [--config import.config.json] [--check-remote] [--limit N] [--only T1,T2]
+                     dry run: no writes; writes plan.md and plan.json with counts, requests and time
+  hs-import run      [--config import.config.json] [--limit N] [--only T1,T2] [--force]
+                     [--log-file events.ndjson] [--verbose]
+                     import; resumes from the checkpoint; writes run.md, run.json, rejects.csv, id-map.csv
+  hs-import status   [--config import.config.json]
+                     what the checkpoint says: done, rejected, in doubt, left (no network)
+  hs-import simulate [--port 8080] [--seed file]
+                     start the embedded Help Scout simulator
+
+Options:
+  --config FILE    the import config (default import.config.json)
+  --check-remote   plan: read thread counts and merges from Help Scout (GET only)
+  --limit N        only the first N tickets of the export (a sample run)
+  --only IDS       only these source tickets (comma-separated)
+  --force          resume even though the config or input changed since the checkpoint began
+  --log-file FILE  NDJSON, one event per request and per result (no secrets)
+  --verbose        print every request on stderr (Authorization never shown)
+  -h, --help       this text
+
+Credentials come only from the environment: HELPSCOUT_APP_ID, HELPSCOUT_APP_SECRET.
+
+Exit codes:
+  0    all done
+  1    finished with rejects (see rejects.csv) or notes still in doubt (run again)
+  2    config or input error: nothing was sent
+  3    aborted: authentication, checkpoint lock, checkpoint not writable, fatal API error
+  130  interrupted (Ctrl-C): checkpoint flushed, run again to resume
+`;

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/** Canonical note fields of DESIGN §3: the csv/jsonl column names, renamable via `source.columns`. */
+export const CANONICAL_FIELDS = [
+  'ticket',
+  'id',
+  'createdAt',
+  'text',
+  'conversation',
+  'customerEmail',
+  'subject',
+  'author',
+  'user',
+  'status',
+  'attachments',
+] as const;
+export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
+export const REQUIRED_FIELDS: readonly CanonicalField[] = ['ticket', 'id', 'createdAt', 'text'];
+
+export const PLAN_BUDGETS = { standard: 200, plus: 400, pro: 800 } as const;
+export type AccountPlan = keyof typeof PLAN_BUDGETS;
+
+const positiveInt = z.number().int().positive();
+
+const sourceSchema = z.strictObject({
+  format: z.enum(['csv', 'jsonl', 'zendesk', 'freshdesk', 'intercom']),
+  path: z.string().min(1),
+  columns: z.partialRecord(z.enum(CANONICAL_FIELDS), z.string().min(1)).optional(),
+  delimiter: z.string().length(1).optional(),
+  encoding: z.enum(['utf8', 'utf16le', 'latin1']).optional(),
+  /** IANA zone for zone-less timestamps; UTC when absent. */
+  timezone: z.string().min(1).optional(),
+  /** Zendesk: a users file (`id,name,email`) to name comment authors. */
+  users: z.string().min(1).optional(),
+  /** `ticket,conversation` CSV mapping source tickets to Help Scout conversations. */
+  conversationMap: z.string().min(1).optional(),
+  /** A ticket field holding the Help Scout conversation id. */
+  conversationField: z.string().min(1).optional(),
+  /** Intercom system events (assignment, close…): one short line, or skipped. */
+  systemEvents: z.enum(['line', 'skip']).default('line'),
+  /** Prefix each note with who wrote it, the original ticket and its visibility. */
+  attribution: z.boolean().default(true),
+  maxAttachmentBytes: positiveInt.default(10 * 1024 * 1024),
+});
+
+const targetSchema = z
+  .strictObject({
+    baseUrl: z
+      .string()
+      .superRefine((url, ctx) => {
+        const problem = baseUrlProblem(url);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+    simulator: z.string().min(1).optional(),
+    mailboxId: positiveInt,
+    plan: z.enum(['standard', 'plus', 'pro']).default('standard'),
+    requestsPerMinute: positiveInt.optional(),
+    rateWindowSeconds: z.number().positive().default(60),
+    user: positiveInt.optional(),
+    /** Status of conversations the tool creates. */
+    status: z.enum(['active', 'closed', 'pending']).default('closed'),
+    /** Bytes per Create Conversation request; a 413 lowers it for the rest of the run. */
+    maxRequestBytes: positiveInt.default(2 * 1024 * 1024),
+    /** Conversations delivered in parallel (notes of one conversation never are). */
+    concurrency: positiveInt.max(64).default(8),
+    /** In-doubt intents younger than this are left to land before they are reconciled. */
+    reconcileAfterSeconds: z.number().min(0).default(5),
+  })
+  .superRefine((t, ctx) => {
+    if (t.baseUrl === undefined && t.simulator === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'set baseUrl (real Help Scout) or simulator (a seed file)', path: ['baseUrl'] });
+    }
+    if (t.baseUrl !== undefined && t.simulator !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'set baseUrl or simulator, not both', path: ['simulator'] });
+    }
+  });
+
+const policySchema = z
+  .strictObject({
+    overflow: z.enum(['continue', 'reject']).default('continue'),
+    tooOld: z.enum(['continue', 'reject']).default('continue'),
+    invalid: z.enum(['reject']).default('reject'),
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  source: sourceSchema,
+  target: targetSchema,
+  policy: policySchema,
+  checkpoint: z.string().min(1).default('.hs-import/checkpoint.jsonl'),
+  reports: z.string().min(1).default('.hs-import/reports'),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** https everywhere, http only to this machine: a token must never cross a network in clear. */
+export function baseUrlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `not a URL: ${JSON.stringify(raw)}`;
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:') {
+    return LOOPBACK.test(url.hostname) ? undefined : `http:// is only allowed to a loopback host (got ${url.hostname}); use https://`;
+  }
+  return `protocol ${url.protocol} is not supported; use https://`;
+}

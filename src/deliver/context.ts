@@ -1,0 +1,58 @@
+import type { CheckpointStore } from '../checkpoint/log-writer.ts';
+import type { SpoolReader } from '../checkpoint/spool.ts';
+import type { HelpScoutClient } from '../helpscout/client.ts';
+import type { LaneHistory, PlanOptions } from '../plan/build-plan.ts';
+import type { NoteTable } from '../plan/note-table.ts';
+import type { NoteOutcome } from './note-status.ts';
+
+export interface DeliveryStats {
+  notesDone: number;
+  notesRejected: number;
+  notesReconciled: number;
+  createsDone: number;
+  linksDone: number;
+  linksSkipped: number;
+  /** Lanes whose remaining notes were re-planned (412, 413, merge). */
+  replans: number;
+  moved: number;
+  /** Every time a 413 lowered the byte bound of create requests. */
+  requestBytesLowered: number[];
+  inDoubt: number;
+}
+
+export interface DeliveryContext {
+  readonly client: HelpScoutClient;
+  readonly store: CheckpointStore;
+  readonly spool: SpoolReader;
+  readonly table: NoteTable;
+  readonly outcome: NoteOutcome;
+  /** Mutable: a 413 lowers `maxRequestBytes` for the rest of the run. */
+  readonly planOptions: { -readonly [K in keyof PlanOptions]: PlanOptions[K] };
+  readonly history: (laneId: string) => LaneHistory | undefined;
+  readonly tooOld: 'continue' | 'reject';
+  readonly conversationStatus: 'active' | 'closed' | 'pending';
+  readonly user?: number;
+  readonly stats: DeliveryStats;
+  /** Thread ids known to be notes of ours, per conversation: never mistaken for an in-doubt one. */
+  readonly knownThreads: Map<number, Set<number>>;
+  /** Test hook: false sends an in-doubt write again without looking (to prove it is needed). */
+  readonly reconcile: boolean;
+  readonly maxInDoubtAttempts: number;
+  readonly stopping: () => boolean;
+  readonly onNoteSettled: () => void;
+}
+
+export function emptyStats(): DeliveryStats {
+  return {
+    notesDone: 0,
+    notesRejected: 0,
+    notesReconciled: 0,
+    createsDone: 0,
+    linksDone: 0,
+    linksSkipped: 0,
+    replans: 0,
+    moved: 0,
+    requestBytesLowered: [],
+    inDoubt: 0,
+  };
+}

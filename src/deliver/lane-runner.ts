@@ -1,0 +1,272 @@
+import type { IntentEvent } from '../checkpoint/events.ts';
+import { ApiRejectedError, ConversationMovedError, PreconditionError, RequestTooLargeError } from '../core/errors.ts';
+import type { RejectReason } from '../core/reject.ts';
+import { planLane, type LaneHistory } from '../plan/build-plan.ts';
+import type { ConversationFacts } from '../plan/facts.ts';
+import type { Lane, LaneTarget, LinkTarget, PlannedReject, Step } from '../plan/plan.ts';
+import { conversationBody, linkText, noteBody, noteThread } from './bodies.ts';
+import type { DeliveryContext } from './context.ts';
+import { textFingerprint } from './fingerprint.ts';
+import { Status } from './note-status.ts';
+import { resolveConversation } from './resolve-conversation.ts';
+import { writeOnce } from './write-once.ts';
+
+type StepOutcome = { readonly kind: 'next' | 'stop' } | { readonly kind: 'replan'; readonly target?: LaneTarget };
+
+/** One lane: its steps in order, one request at a time; re-planned when Help Scout surprises us. */
+export async function runLane(ctx: DeliveryContext, lane: Lane): Promise<void> {
+  const runner = new LaneRunner(ctx, lane);
+  await runner.run();
+}
+
+class LaneRunner {
+  private target: LaneTarget;
+  private steps: readonly Step[];
+  private readonly created = new Map<string, number>();
+  private history: LaneHistory;
+
+  constructor(
+    private readonly ctx: DeliveryContext,
+    private readonly lane: Lane,
+  ) {
+    this.target = lane.target;
+    this.steps = lane.steps;
+    this.history = ctx.history(lane.id) ?? { partsCreated: 0, pendingLinks: [] };
+  }
+
+  async run(): Promise<void> {
+    for (let i = 0; i < this.steps.length; ) {
+      if (this.ctx.stopping()) return;
+      const step = this.steps[i];
+      if (!step) break;
+      const outcome = await this.execute(step);
+      if (outcome.kind === 'stop') return;
+      if (outcome.kind === 'next') {
+        i++;
+        continue;
+      }
+      if (outcome.kind === 'replan' && outcome.target) this.target = outcome.target;
+      this.replan();
+      i = 0;
+    }
+  }
+
+  private execute(step: Step): Promise<StepOutcome> {
+    switch (step.kind) {
+      case 'add-note':
+        return this.addNote(step);
+      case 'create-conversation':
+        return this.createConversation(step);
+      case 'link-note':
+        return this.linkNote(step);
+    }
+  }
+
+  private async addNote(step: Step & { kind: 'add-note' }): Promise<StepOutcome> {
+    const { ctx } = this;
+    const payload = ctx.spool.read(ctx.table.spool(step.note));
+    const body = await noteBody(payload, ctx.user === undefined ? {} : { user: ctx.user });
+    const intent = this.intent(step, [step.note], { conversation: step.conversation, createdAt: payload.createdAt, fp: textFingerprint(payload.text) });
+    try {
+      const result = await writeOnce(ctx, intent, () => ctx.client.createNote(step.conversation, body));
+      if (result.kind === 'in-doubt') return this.leaveInDoubt([step.note]);
+      const thread = result.kind === 'ack' ? result.value.threadId : result.found.threads?.[0];
+      this.markDone(step, [step.note], step.conversation, thread === undefined ? [] : [thread], result.kind);
+      return { kind: 'next' };
+    } catch (error) {
+      if (error instanceof RequestTooLargeError) {
+        this.reject([step.note], 'note_too_large', `the note is ${error.bytes} bytes as a request and Help Scout refused it (413)`);
+        return { kind: 'next' };
+      }
+      if (error instanceof ApiRejectedError) {
+        this.reject([step.note], 'api_rejected', error.message);
+        return { kind: 'next' };
+      }
+      return this.conversationTrouble(error, step.conversation);
+    }
+  }
+
+  private async createConversation(step: Step & { kind: 'create-conversation' }): Promise<StepOutcome> {
+    const { ctx } = this;
+    const notes = [...step.notes];
+    const defaults = ctx.user === undefined ? {} : { user: ctx.user };
+    const payloads = notes.map((note) => ctx.spool.read(ctx.table.spool(note)));
+    const threads = await Promise.all(payloads.map((p) => noteThread(p, defaults)));
+    const back = this.resolveLink(step.backLink);
+    if (back !== undefined && threads[0]) {
+      threads.unshift({ type: 'note', imported: true, createdAt: threads[0].createdAt, text: linkText('continued-from', back) });
+    }
+    const body = conversationBody(
+      { subject: step.subject, customerEmail: step.customerEmail, mailboxId: step.mailboxId, status: ctx.conversationStatus, tag: step.tag, ...defaults },
+      threads,
+    );
+    const linkFrom = this.steps.find((s) => s.kind === 'link-note' && s.continuation.kind === 'step' && s.continuation.step === step.id);
+    const intent = this.intent(step, notes, {
+      tag: step.tag,
+      mailboxId: step.mailboxId,
+      part: step.part,
+      ...(linkFrom?.kind === 'link-note' ? { linkFrom: linkFrom.conversation } : {}),
+    });
+    try {
+      const result = await writeOnce(ctx, intent, () => ctx.client.createConversation(body));
+      if (result.kind === 'in-doubt') return this.leaveInDoubt(notes);
+      const conversation = result.kind === 'ack' ? result.value.conversationId : result.found.conversation;
+      this.created.set(step.id, conversation);
+      this.history = { ...this.history, partsCreated: this.history.partsCreated + 1, lastPart: conversation };
+      ctx.stats.createsDone++;
+      this.markDone(step, notes, conversation, [], result.kind, { part: step.part, ...(intent.linkFrom === undefined ? {} : { linkFrom: intent.linkFrom }) });
+      return { kind: 'next' };
+    } catch (error) {
+      if (error instanceof RequestTooLargeError) {
+        if (notes.length === 1) {
+          this.reject(notes, 'note_too_large', `the note is ${error.bytes} bytes as a create request and Help Scout refused it (413)`);
+        } else {
+          // Halve the bound for the rest of the run, and cut this batch again under it.
+          ctx.planOptions.maxRequestBytes = Math.max(1, Math.min(ctx.planOptions.maxRequestBytes, Math.floor(error.bytes / 2)));
+          ctx.stats.requestBytesLowered.push(ctx.planOptions.maxRequestBytes);
+        }
+        return { kind: 'replan' };
+      }
+      if (error instanceof ApiRejectedError || error instanceof PreconditionError) {
+        this.reject(notes, 'api_rejected', `Create Conversation refused: ${error.message}`);
+        return { kind: 'next' };
+      }
+      throw error;
+    }
+  }
+
+  private async linkNote(step: Step & { kind: 'link-note' }): Promise<StepOutcome> {
+    const { ctx } = this;
+    const continuation = this.resolveLink(step.continuation);
+    if (continuation === undefined) return this.skipLink();
+    const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const text = linkText('continued-in', continuation);
+    const intent = this.intent(step, [], { conversation: step.conversation, createdAt, fp: textFingerprint(text), continuation });
+    try {
+      const result = await writeOnce(ctx, intent, () => ctx.client.createNote(step.conversation, { text, imported: true, createdAt }));
+      if (result.kind === 'in-doubt') return this.skipLink();
+      ctx.stats.linksDone++;
+      ctx.store.append({ t: 'done', step: step.id, kind: 'link-note', lane: this.lane.id, keys: [], conversation: step.conversation, continuation, via: result.kind, at: Date.now() });
+      return { kind: 'next' };
+    } catch (error) {
+      // A link is a courtesy: the notes are safe in the continuation whatever happens to it.
+      if (error instanceof ApiRejectedError || error instanceof PreconditionError || error instanceof ConversationMovedError || error instanceof RequestTooLargeError) {
+        return this.skipLink();
+      }
+      throw error;
+    }
+  }
+
+  /** 404 (merged?) or 412 (full, or too old) on a write to an existing conversation. */
+  private async conversationTrouble(error: unknown, conversation: number): Promise<StepOutcome> {
+    if (!(error instanceof ConversationMovedError || error instanceof PreconditionError)) throw error;
+    const { ctx } = this;
+    const { facts, hops } = await resolveConversation(ctx.client, conversation);
+    for (const hop of hops) ctx.store.append({ t: 'moved', from: hop.from, to: hop.to, at: Date.now() });
+    if (facts.kind === 'not-found') {
+      this.reject(this.pending(), 'conversation_not_found', `Help Scout conversation ${conversation} no longer exists (404)`);
+      return { kind: 'replan' };
+    }
+    if (hops.length > 0) {
+      ctx.stats.moved++;
+      for (const note of this.pending()) ctx.outcome.moved.set(note, { from: conversation, to: facts.id });
+      return { kind: 'replan', target: { kind: 'existing', facts } };
+    }
+    if (error instanceof PreconditionError && facts.threads < 99) {
+      // Not the thread limit, so the other 412: company policy locks old conversations.
+      if (ctx.tooOld === 'reject') {
+        this.reject(this.pending(), 'too_old', `conversation ${conversation} is locked as too old by company policy (412) and policy.tooOld is "reject"`);
+        return { kind: 'replan' };
+      }
+      return { kind: 'replan', target: { kind: 'existing', facts: { ...facts, locked: true } as ConversationFacts & { kind: 'found' } } };
+    }
+    return { kind: 'replan', target: { kind: 'existing', facts } };
+  }
+
+  private replan(): void {
+    const { ctx } = this;
+    this.ctx.stats.replans++;
+    const rejects: PlannedReject[] = [];
+    const history = this.history;
+    const input = {
+      table: ctx.table,
+      isSettled: (note: number) => ctx.outcome.status[note] !== Status.Pending,
+      facts: (): ConversationFacts => (this.target.kind === 'existing' ? this.target.facts : { kind: 'not-found', requested: 0 }),
+      history: () => history,
+      options: ctx.planOptions,
+    };
+    const pending = Int32Array.from(this.pending());
+    const lane = planLane(input, this.lane.id, this.target, pending, rejects);
+    for (const r of rejects) this.reject([r.note], r.reason, r.message);
+    this.steps = lane.steps;
+  }
+
+  private pending(): number[] {
+    return [...this.lane.notes].filter((note) => this.ctx.outcome.status[note] === Status.Pending);
+  }
+
+  private resolveLink(link: LinkTarget | undefined): number | undefined {
+    if (link === undefined) return undefined;
+    return link.kind === 'conversation' ? link.id : this.created.get(link.step);
+  }
+
+  private intent(step: Step, notes: readonly number[], extra: Partial<IntentEvent>): IntentEvent {
+    return { t: 'intent', step: step.id, kind: step.kind, lane: this.lane.id, keys: notes.map((n) => this.ctx.table.key(n)), ...extra, at: Date.now() };
+  }
+
+  private markDone(step: Step, notes: readonly number[], conversation: number, threads: readonly number[], via: 'ack' | 'reconciled', extra: { part?: number; linkFrom?: number } = {}): void {
+    const { ctx } = this;
+    ctx.store.append({
+      t: 'done',
+      step: step.id,
+      kind: step.kind,
+      lane: this.lane.id,
+      keys: notes.map((n) => ctx.table.key(n)),
+      conversation,
+      ...(threads.length > 0 ? { threads } : {}),
+      ...extra,
+      via,
+      at: Date.now(),
+    });
+    let known = ctx.knownThreads.get(conversation);
+    if (!known) ctx.knownThreads.set(conversation, (known = new Set()));
+    notes.forEach((note, i) => {
+      ctx.outcome.status[note] = Status.Done;
+      ctx.outcome.conversation[note] = conversation;
+      const thread = threads[i];
+      if (thread !== undefined) {
+        ctx.outcome.thread[note] = thread;
+        known.add(thread);
+      }
+    });
+    ctx.stats.notesDone += notes.length;
+    if (via === 'reconciled') ctx.stats.notesReconciled += notes.length;
+    ctx.onNoteSettled();
+  }
+
+  private reject(notes: readonly number[], reason: RejectReason, message: string): void {
+    const { ctx } = this;
+    for (const note of notes) {
+      if (ctx.outcome.status[note] !== Status.Pending) continue;
+      ctx.outcome.status[note] = Status.Rejected;
+      ctx.outcome.rejected.set(note, { reason, message });
+      ctx.store.append({ t: 'rejected', key: ctx.table.key(note), reason, message, at: Date.now() });
+      ctx.stats.notesRejected++;
+    }
+    ctx.onNoteSettled();
+  }
+
+  /** Still unknown after every look: the notes stay in doubt for the next run to settle. */
+  private leaveInDoubt(notes: readonly number[]): StepOutcome {
+    for (const note of notes) this.ctx.outcome.status[note] = Status.InDoubt;
+    this.ctx.stats.inDoubt += notes.length;
+    this.ctx.onNoteSettled();
+    // Later notes of the lane must not overtake one whose fate is unknown: they wait for the next run.
+    return { kind: 'stop' };
+  }
+
+  private skipLink(): StepOutcome {
+    this.ctx.stats.linksSkipped++;
+    return { kind: 'next' };
+  }
+}

@@ -1,0 +1,106 @@
+import Bottleneck from 'bottleneck';
+
+export interface RateLimiterOptions {
+  /** Units the account may spend per window (GET 1, write 2). */
+  readonly units: number;
+  readonly windowMs: number;
+  readonly now?: () => number;
+}
+
+export interface RateLimiterStats {
+  unitsSpent: number;
+  pauses: number;
+  pausedMs: number;
+}
+
+/**
+ * One limiter for the whole process, steered by the server. Bottleneck holds the queue and
+ * the reservoir of units; the reservoir follows `X-RateLimit-Remaining-Minute` (other apps
+ * spend the same budget) and refills when the server's window turns over — learned from the
+ * headers (remaining jumps up) or from a 429's retry-after — so no timer of ours drifts from it.
+ */
+export class RateLimiter {
+  private readonly bottleneck: Bottleneck;
+  private readonly now: () => number;
+  private windowStart: number;
+  private lastRemaining = Number.POSITIVE_INFINITY;
+  private inFlightUnits = 0;
+  private refillTimer: NodeJS.Timeout | undefined;
+  private pausedUntil = 0;
+  readonly stats: RateLimiterStats = { unitsSpent: 0, pauses: 0, pausedMs: 0 };
+
+  constructor(private readonly options: RateLimiterOptions) {
+    this.now = options.now ?? Date.now;
+    this.windowStart = this.now();
+    this.bottleneck = new Bottleneck({ reservoir: options.units });
+  }
+
+  /** Runs `task` once `units` are available; the task reports the response headers back. */
+  async schedule<T>(units: number, task: () => Promise<T>): Promise<T> {
+    return this.bottleneck.schedule({ weight: units }, async () => {
+      this.inFlightUnits += units;
+      this.stats.unitsSpent += units;
+      this.armRefill();
+      try {
+        return await task();
+      } finally {
+        this.inFlightUnits -= units;
+      }
+    });
+  }
+
+  /** Headers of a response: trust the server's count of what is left in its window. */
+  observe(remaining: number | undefined): void {
+    if (remaining === undefined || !Number.isFinite(remaining)) return;
+    if (remaining > this.lastRemaining) {
+      // The server's window turned over: its end is now one window away.
+      this.windowStart = this.now();
+      this.armRefill(true);
+    }
+    this.lastRemaining = remaining;
+    if (this.now() < this.pausedUntil) return;
+    // Requests of ours still in flight are not in the server's count yet.
+    this.setReservoir(Math.max(0, remaining - this.inFlightUnits));
+  }
+
+  /** A 429: nothing is sent by anyone in this process until the server's window turns over. */
+  pause(ms: number): void {
+    const until = this.now() + ms;
+    if (until <= this.pausedUntil) return;
+    this.stats.pauses++;
+    this.stats.pausedMs += until - Math.max(this.now(), this.pausedUntil);
+    this.pausedUntil = until;
+    this.windowStart = until - this.options.windowMs;
+    this.lastRemaining = 0;
+    this.setReservoir(0);
+    this.armRefill(true);
+  }
+
+  get paused(): boolean {
+    return this.now() < this.pausedUntil;
+  }
+
+  async stop(): Promise<void> {
+    if (this.refillTimer) clearTimeout(this.refillTimer);
+    this.refillTimer = undefined;
+    await this.bottleneck.stop({ dropWaitingJobs: true });
+  }
+
+  private setReservoir(value: number): void {
+    this.bottleneck.updateSettings({ reservoir: value });
+  }
+
+  /** Refill at the end of the server's window as we know it (or when a 429 pause ends). */
+  private armRefill(replace = false): void {
+    if (this.refillTimer && !replace) return;
+    if (this.refillTimer) clearTimeout(this.refillTimer);
+    const at = Math.max(this.pausedUntil, this.windowStart + this.options.windowMs);
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = undefined;
+      this.windowStart = Math.max(this.now(), at);
+      this.lastRemaining = this.options.units;
+      this.setReservoir(Math.max(0, this.options.units - this.inFlightUnits));
+    }, Math.max(0, at - this.now()) + 20);
+    this.refillTimer.unref();
+  }
+}

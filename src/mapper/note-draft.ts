@@ -1,0 +1,34 @@
+import type { Origin } from '../core/reject.ts';
+
+export interface AttachmentRef {
+  readonly fileName: string;
+  readonly mimeType: string;
+  /** Absolute real path inside the export folder; bytes are read only when the note is sent. */
+  readonly path?: string;
+  /** Inline base64 data, when the export carried the bytes. */
+  readonly data?: string;
+  readonly size: number;
+}
+
+/** A note ready to plan: validated, dated in Help Scout's format, with its final text. */
+export interface NoteDraft {
+  /** Stable identity `ticket:id`, the unit of exactly-once. */
+  readonly key: string;
+  readonly ticket: string;
+  readonly id: string;
+  /** `YYYY-MM-DDTHH:mm:ssZ`, UTC. */
+  readonly createdAt: string;
+  /** Same instant in epoch seconds, for ordering. */
+  readonly epoch: number;
+  /** Position in the source, for a deterministic order within one second. */
+  readonly seq: number;
+  readonly text: string;
+  readonly conversation?: number;
+  readonly customerEmail?: string;
+  readonly subject?: string;
+  readonly user?: number;
+  readonly status?: string;
+  readonly attachments: readonly AttachmentRef[];
+  readonly origin: Origin;
+  readonly fields: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,9 @@
+/**
+ * A note's stable identity `ticket:id`. A `:` or `%` inside the ticket id is percent-encoded so
+ * that ticket `a:b` note `c` and ticket `a` note `b:c` never share a key (a false duplicate
+ * would silently drop a note). Ordinary ids pass through unchanged.
+ */
+export function noteKey(ticket: string, id: string): string {
+  const safeTicket = ticket.includes(':') || ticket.includes('%') ? ticket.replaceAll('%', '%25').replaceAll(':', '%3A') : ticket;
+  return `${safeTicket}:${id}`;
+}

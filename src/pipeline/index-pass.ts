@@ -1,0 +1,77 @@
+import { realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { PayloadSink } from '../checkpoint/spool.ts';
+import type { ImportConfig } from '../config/load.ts';
+import type { Reject } from '../core/reject.ts';
+import { createMapper } from '../mapper/index.ts';
+import type { NoteDraft } from '../mapper/note-draft.ts';
+import { NoteTable } from '../plan/note-table.ts';
+import { openReader } from '../readers/index.ts';
+
+export interface IndexedSource {
+  readonly table: NoteTable;
+  /** Rows the reader or mapper refused, in source order. */
+  readonly rejects: readonly Reject[];
+  /** Rows read: notes plus rejects. */
+  readonly rowsRead: number;
+}
+
+/**
+ * Pass 1 (DESIGN §6): stream the export through reader and mapper once; payloads go to the
+ * sink, the table keeps a compact record per note.
+ */
+export async function indexSource(config: ImportConfig, sink: PayloadSink, now: number, onRow?: (rows: number) => void): Promise<IndexedSource> {
+  const mapNote = createMapper({
+    now,
+    attribution: config.source.attribution,
+    maxAttachmentBytes: config.source.maxAttachmentBytes,
+    exportDir: realpathSync(dirname(config.source.path)),
+    ...(config.source.timezone === undefined ? {} : { timezone: config.source.timezone }),
+  });
+  const table = new NoteTable();
+  const rejects: Reject[] = [];
+  let rowsRead = 0;
+  try {
+    for await (const item of openReader(config.source)) {
+      rowsRead++;
+      if (item.kind === 'reject') {
+        rejects.push(item.reject);
+      } else {
+        const mapped = mapNote(item.note);
+        if ('reason' in mapped) rejects.push(mapped);
+        else addDraft(table, sink, mapped);
+      }
+      if (onRow && rowsRead % 10_000 === 0) onRow(rowsRead);
+    }
+  } finally {
+    sink.close();
+  }
+  return { table, rejects, rowsRead };
+}
+
+function addDraft(table: NoteTable, sink: PayloadSink, draft: NoteDraft): void {
+  const payload = {
+    text: draft.text,
+    createdAt: draft.createdAt,
+    ...(draft.user === undefined ? {} : { user: draft.user }),
+    ...(draft.status === undefined ? {} : { status: draft.status }),
+    attachments: draft.attachments,
+    origin: draft.origin,
+    fields: draft.fields,
+  };
+  const at = sink.put(payload);
+  // As sent: the text, attachments in base64, and the JSON around them.
+  const bytes = Buffer.byteLength(draft.text) + draft.attachments.reduce((sum, a) => sum + Math.ceil(a.size / 3) * 4 + 128, 0) + 96;
+  table.add({
+    key: draft.key,
+    ticket: draft.ticket,
+    conversation: draft.conversation,
+    epoch: draft.epoch,
+    bytes,
+    spoolOffset: at.offset,
+    spoolLength: at.length,
+    line: draft.origin.line,
+    customerEmail: draft.customerEmail,
+    subject: draft.subject,
+  });
+}

@@ -1,0 +1,121 @@
+import { PLAN_BUDGETS, type AccountPlan } from '../config/schema.ts';
+import type { ImportConfig } from '../config/load.ts';
+import { countingSink } from '../checkpoint/spool.ts';
+import { replayCheckpoint } from '../checkpoint/replay.ts';
+import type { Reject } from '../core/reject.ts';
+import { resolveConversation } from '../deliver/resolve-conversation.ts';
+import type { ClientStats } from '../helpscout/client.ts';
+import { buildPlan } from '../plan/build-plan.ts';
+import { assumedFacts, type ConversationFacts } from '../plan/facts.ts';
+import type { PlanCounts, PlannedReject } from '../plan/plan.ts';
+import { indexSource } from './index-pass.ts';
+import { selectNotes, type Selection } from './selection.ts';
+import { openTarget } from './target.ts';
+
+export interface PlanImportOptions extends Selection {
+  /** Read-only GETs to learn real thread counts and merges (counted in the estimate). */
+  readonly checkRemote?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface Estimate {
+  readonly requests: { readonly lookups: number; readonly addNote: number; readonly createConversation: number; readonly linkNote: number; readonly total: number };
+  readonly units: number;
+  /** Minutes at the configured budget, and at each plan's. */
+  readonly minutes: number;
+  readonly minutesByPlan: Readonly<Record<AccountPlan, number>>;
+}
+
+export interface PlanResult {
+  readonly simulated: boolean;
+  /** true: unknown conversations were assumed empty and where the export says. */
+  readonly offline: boolean;
+  readonly rowsRead: number;
+  readonly notes: number;
+  /** Notes an earlier run of this checkpoint already settled (excluded from the plan). */
+  readonly settledBefore: number;
+  readonly plan: PlanCounts;
+  readonly estimate: Estimate;
+  readonly unitsPerMinute: number;
+  /** Rows refused by reader or mapper, in source order. */
+  readonly rejects: readonly Reject[];
+  /** Notes the planner refuses (no customer email, conversation gone, overflow policy). */
+  readonly plannedRejects: readonly (PlannedReject & { readonly ticket: string; readonly id: string; readonly line: number })[];
+  readonly remoteRequests?: ClientStats;
+  /** Notes per conversation, largest first (the report shows the top). */
+  readonly largestLanes: readonly { readonly lane: string; readonly notes: number; readonly requests: number }[];
+}
+
+/** `hs-import plan`: a true dry run. No writes, ever; no network at all unless `checkRemote`. */
+export async function planImport(config: ImportConfig, options: PlanImportOptions = {}): Promise<PlanResult> {
+  const indexed = await indexSource(config, countingSink(), Date.now());
+  const { table } = indexed;
+  const replay = replayCheckpoint(config.checkpoint);
+  const settled = (note: number): boolean => replay.doneKeys.has(table.key(note)) || replay.rejected.has(table.key(note));
+  const selected = selectNotes(table, options);
+
+  const facts = new Map<number, ConversationFacts>();
+  let remoteRequests: ClientStats | undefined;
+  let simulated = config.target.simulator !== undefined;
+  if (options.checkRemote) {
+    const target = await openTarget(config, options.env ? { env: options.env } : {});
+    simulated = target.simulator !== undefined;
+    try {
+      const wanted = new Set<number>();
+      for (let note = 0; note < table.size; note++) {
+        const c = table.conversation(note);
+        if (c !== undefined && !settled(note) && (!selected || selected(note))) wanted.add(c);
+      }
+      for (const id of wanted) facts.set(id, (await resolveConversation(target.client, id)).facts);
+      remoteRequests = { ...target.client.stats };
+    } finally {
+      await target.close();
+    }
+  }
+  const plan = buildPlan({
+    table,
+    isSettled: settled,
+    facts: (id) => facts.get(id) ?? assumedFacts(id),
+    history: (laneId) => {
+      const lane = replay.lanes.get(laneId);
+      return lane && { partsCreated: lane.partsCreated, ...(lane.lastPart === undefined ? {} : { lastPart: lane.lastPart }), pendingLinks: [] };
+    },
+    ...(selected ? { selected } : {}),
+    options: { importId: replay.header?.importId ?? 'plan', mailboxId: config.target.mailboxId, overflow: config.policy.overflow, maxRequestBytes: config.target.maxRequestBytes },
+  });
+  let settledBefore = 0;
+  for (let note = 0; note < table.size; note++) if (settled(note)) settledBefore++;
+
+  const c = plan.counts;
+  const lookups = remoteRequests?.reads ?? c.lookupRequests;
+  const writes = c.addNoteRequests + c.createRequests + c.linkRequests;
+  const units = lookups + 2 * writes;
+  const perMinute = (budget: number): number => units / budget;
+  const unitsPerMinute = (config.budget.units * 60_000) / config.budget.windowMs;
+  return {
+    simulated,
+    offline: !options.checkRemote,
+    rowsRead: indexed.rowsRead,
+    notes: table.size,
+    settledBefore,
+    plan: c,
+    estimate: {
+      requests: { lookups, addNote: c.addNoteRequests, createConversation: c.createRequests, linkNote: c.linkRequests, total: lookups + writes },
+      units,
+      minutes: perMinute(unitsPerMinute),
+      minutesByPlan: { standard: perMinute(PLAN_BUDGETS.standard), plus: perMinute(PLAN_BUDGETS.plus), pro: perMinute(PLAN_BUDGETS.pro) },
+    },
+    unitsPerMinute,
+    rejects: indexed.rejects,
+    plannedRejects: plan.rejects.map((r) => {
+      const key = table.key(r.note);
+      const ticket = table.ticket(r.note);
+      return { ...r, ticket, id: key.slice(ticket.length + 1), line: table.line(r.note) };
+    }),
+    ...(remoteRequests ? { remoteRequests } : {}),
+    largestLanes: [...plan.lanes]
+      .sort((a, b) => b.notes.length - a.notes.length || (a.id < b.id ? -1 : 1))
+      .slice(0, 10)
+      .map((lane) => ({ lane: lane.id, notes: lane.notes.length, requests: lane.steps.length })),
+  };
+}

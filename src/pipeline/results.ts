@@ -1,0 +1,60 @@
+import type { SpoolReader } from '../checkpoint/spool.ts';
+import type { Reject, RejectReason } from '../core/reject.ts';
+import { Status, type NoteOutcome } from '../deliver/note-status.ts';
+import type { NoteTable } from '../plan/note-table.ts';
+
+interface NoteIdentity {
+  readonly key: string;
+  readonly ticket: string;
+  readonly id: string;
+}
+
+/** How one note ended. `moved` is a done note whose conversation was merged into another. */
+export type NoteResult = NoteIdentity &
+  (
+    | { readonly status: 'done'; readonly conversation: number; readonly thread?: number }
+    | { readonly status: 'moved'; readonly conversation: number; readonly thread?: number; readonly from: number }
+    | { readonly status: 'rejected'; readonly reason: string; readonly message: string }
+    | { readonly status: 'in-doubt' }
+    | { readonly status: 'left' }
+  );
+
+export function* noteResults(table: NoteTable, outcome: NoteOutcome): Generator<NoteResult> {
+  for (let note = 0; note < table.size; note++) {
+    const key = table.key(note);
+    const identity = { key, ticket: table.ticket(note), id: key.slice(table.ticket(note).length + 1) };
+    const status = outcome.status[note] as Status;
+    if (status === Status.Done) {
+      const conversation = outcome.conversation[note] ?? 0;
+      const thread = outcome.thread[note] || undefined;
+      const moved = outcome.moved.get(note);
+      const where = { conversation, ...(thread === undefined ? {} : { thread }) };
+      yield moved ? { ...identity, status: 'moved', from: moved.from, ...where } : { ...identity, status: 'done', ...where };
+    } else if (status === Status.Rejected) {
+      const rejected = outcome.rejected.get(note) ?? { reason: 'api_rejected', message: '' };
+      yield { ...identity, status: 'rejected', ...rejected };
+    } else if (status === Status.InDoubt) {
+      yield { ...identity, status: 'in-doubt' };
+    } else {
+      yield { ...identity, status: 'left' };
+    }
+  }
+}
+
+/** Notes refused after they were read (planner, Help Scout), with their original fields from the spool. */
+export function settledRejects(table: NoteTable, outcome: NoteOutcome, spool: SpoolReader): Reject[] {
+  const rejects: Reject[] = [];
+  for (const [note, { reason, message }] of outcome.rejected) {
+    const payload = spool.read(table.spool(note));
+    const key = table.key(note);
+    rejects.push({
+      reason: reason as RejectReason,
+      message,
+      origin: payload.origin,
+      ticket: table.ticket(note),
+      id: key.slice(table.ticket(note).length + 1),
+      fields: payload.fields,
+    });
+  }
+  return rejects.sort((a, b) => a.origin.line - b.origin.line);
+}

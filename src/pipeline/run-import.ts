@@ -1,0 +1,326 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import PQueue from 'p-queue';
+import type { DoneEvent, IntentEvent } from '../checkpoint/events.ts';
+import { acquireLock } from '../checkpoint/lock.ts';
+import { LogWriter } from '../checkpoint/log-writer.ts';
+import { forEachLine, replayCheckpoint, type ReplayedState } from '../checkpoint/replay.ts';
+import { SpoolReader, SpoolWriter } from '../checkpoint/spool.ts';
+import type { ImportConfig } from '../config/load.ts';
+import { ConfigError } from '../core/errors.ts';
+import type { Reject } from '../core/reject.ts';
+import { emptyStats, type DeliveryContext, type DeliveryStats } from '../deliver/context.ts';
+import { deliverPlan } from '../deliver/deliver.ts';
+import { emptyOutcome, Status, type NoteOutcome } from '../deliver/note-status.ts';
+import { reconcileIntent } from '../deliver/reconcile.ts';
+import { resolveConversation } from '../deliver/resolve-conversation.ts';
+import { sleep, type ClientStats, type RequestEvent } from '../helpscout/client.ts';
+import type { RateLimiterStats } from '../helpscout/rate-limiter.ts';
+import { buildPlan, type LaneHistory } from '../plan/build-plan.ts';
+import type { ConversationFacts } from '../plan/facts.ts';
+import type { NoteTable } from '../plan/note-table.ts';
+import type { PlanCounts } from '../plan/plan.ts';
+import { configFingerprint, inputFingerprint } from './fingerprints.ts';
+import { indexSource } from './index-pass.ts';
+import { noteResults, settledRejects, type NoteResult } from './results.ts';
+import { selectNotes, type Selection } from './selection.ts';
+import { openTarget } from './target.ts';
+
+export interface RunProgress {
+  readonly phase: 'index' | 'reconcile' | 'lookup' | 'deliver' | 'finish';
+  readonly total: number;
+  readonly done: number;
+  readonly rejected: number;
+  readonly rateLimited: number;
+  readonly paused: boolean;
+}
+
+export interface RunOptions extends Selection {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Resume even though the config or the input changed since the checkpoint was started. */
+  readonly force?: boolean;
+  /** Ctrl-C: stop taking new steps, let in-flight requests finish, flush. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: RunProgress) => void;
+  readonly onRequest?: (event: RequestEvent) => void;
+  /** Things a person should know that are not errors: a stale lock taken over, a torn line. */
+  readonly onNotice?: (message: string) => void;
+  /** Test hook: false skips reconciliation, to prove it is what prevents duplicates. */
+  readonly reconcile?: boolean;
+  /** Bench hook: false turns off fsync of the checkpoint. */
+  readonly checkpointSync?: boolean;
+}
+
+export interface RunResult {
+  readonly simulated: boolean;
+  readonly baseUrl: string;
+  readonly interrupted: boolean;
+  readonly rowsRead: number;
+  readonly notes: number;
+  readonly counts: { readonly done: number; readonly rejected: number; readonly inDoubt: number; readonly left: number; readonly doneBefore: number; readonly reconciledAtStart: number };
+  readonly plan: PlanCounts;
+  readonly delivery: DeliveryStats;
+  readonly requests: ClientStats;
+  readonly rate: RateLimiterStats & { readonly unitsPerWindow: number; readonly windowMs: number };
+  readonly durationMs: number;
+  /** Every reject: rows the reader or mapper refused, and notes refused later (planner, Help Scout). */
+  readonly rejects: readonly Reject[];
+  /** One discriminated result per note: done | moved | rejected | in-doubt | left. */
+  results(): Iterable<NoteResult>;
+}
+
+/** `hs-import run`: index the export, settle what an earlier run left in doubt, plan, deliver. */
+export async function runImport(config: ImportConfig, options: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now();
+  const notice = options.onNotice ?? (() => undefined);
+  mkdirSync(dirname(config.checkpoint), { recursive: true });
+  const lock = acquireLock(`${config.checkpoint}.lock`);
+  if (lock.takeover) notice(lock.takeover);
+  try {
+    let replay = replayCheckpoint(config.checkpoint);
+    if (replay.tornLine !== undefined) notice(`checkpoint line ${replay.tornLine} was cut short by a crash and is ignored`);
+    const fingerprints = { config: configFingerprint(config), input: await inputFingerprint(config) };
+    checkFingerprints(replay, fingerprints, options.force === true);
+    const store = new LogWriter(config.checkpoint, { sync: options.checkpointSync ?? true });
+    const importId = replay.header?.importId ?? randomBytes(4).toString('hex');
+    if (!replay.header) store.append({ t: 'header', v: 1, importId, ...fingerprints, at: new Date().toISOString() });
+    const target = await openTarget(config, { ...(options.env ? { env: options.env } : {}), ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
+    const { client } = target;
+    let stopped = false;
+    const stop = (): void => {
+      stopped = true;
+    };
+    options.signal?.addEventListener('abort', stop, { once: true });
+    const spoolPath = join(dirname(config.checkpoint), 'spool.jsonl');
+    let spool: SpoolReader | undefined;
+    try {
+      progress(options, 'index', 0, 0, 0, client.stats.rateLimited, false);
+      const indexed = await indexSource(config, new SpoolWriter(spoolPath), Date.now(), (rows) => {
+        progress(options, 'index', rows, 0, 0, 0, false);
+      });
+      const { table } = indexed;
+      store.append({ t: 'indexed', rows: indexed.rowsRead, notes: table.size, inputRejects: indexed.rejects.length, at: Date.now() });
+      spool = new SpoolReader(spoolPath);
+      const outcome = emptyOutcome(table.size);
+
+      let reconciledAtStart = 0;
+      if (replay.inDoubt.size > 0) {
+        progress(options, 'reconcile', replay.inDoubt.size, 0, 0, client.stats.rateLimited, false);
+        reconciledAtStart = await settleInDoubt(config, replay, store, client, options.reconcile ?? true);
+        replay = replayCheckpoint(config.checkpoint);
+      }
+      const doneBefore = settleFromCheckpoint(table, replay, outcome);
+      const selected = selectNotes(table, options);
+
+      progress(options, 'lookup', 0, 0, 0, client.stats.rateLimited, false);
+      const facts = await lookupFacts(client, table, outcome, selected, store, config.target.concurrency);
+      const history = laneHistory(replay);
+      const planOptions = { importId, mailboxId: config.target.mailboxId, overflow: config.policy.overflow, maxRequestBytes: config.target.maxRequestBytes };
+      const plan = buildPlan({
+        table,
+        isSettled: (note) => outcome.status[note] !== Status.Pending,
+        facts: (id) => facts.get(id) ?? { kind: 'not-found', requested: id },
+        history,
+        ...(selected ? { selected } : {}),
+        options: planOptions,
+      });
+      for (const r of plan.rejects) {
+        outcome.status[r.note] = Status.Rejected;
+        outcome.rejected.set(r.note, { reason: r.reason, message: r.message });
+        store.append({ t: 'rejected', key: table.key(r.note), reason: r.reason, message: r.message, at: Date.now() });
+      }
+
+      const stats = emptyStats();
+      const report = (): void => {
+        progress(options, 'deliver', plan.counts.notes, stats.notesDone, stats.notesRejected + plan.rejects.length, client.stats.rateLimited, client.limiter.paused);
+      };
+      const ctx: DeliveryContext = {
+        client,
+        store,
+        spool,
+        table,
+        outcome,
+        planOptions: { ...planOptions },
+        history,
+        tooOld: config.policy.tooOld,
+        conversationStatus: config.target.status,
+        ...(config.target.user === undefined ? {} : { user: config.target.user }),
+        stats,
+        knownThreads: new Map(),
+        reconcile: options.reconcile ?? true,
+        maxInDoubtAttempts: 6,
+        stopping: () => stopped,
+        onNoteSettled: report,
+      };
+      report();
+      await deliverPlan(ctx, plan, config.target.concurrency, stop);
+      progress(options, 'finish', plan.counts.notes, stats.notesDone, stats.notesRejected, client.stats.rateLimited, false);
+
+      const count = (status: Status): number => outcome.status.reduce((n, s) => (s === status ? n + 1 : n), 0);
+      const finalSpool = spool;
+      return {
+        simulated: target.simulator !== undefined,
+        baseUrl: target.baseUrl,
+        interrupted: stopped && options.signal?.aborted === true,
+        rowsRead: indexed.rowsRead,
+        notes: table.size,
+        counts: {
+          done: count(Status.Done),
+          rejected: count(Status.Rejected) + indexed.rejects.length,
+          inDoubt: count(Status.InDoubt),
+          left: count(Status.Pending),
+          doneBefore,
+          reconciledAtStart,
+        },
+        plan: plan.counts,
+        delivery: stats,
+        requests: { ...client.stats },
+        rate: { ...client.limiter.stats, unitsPerWindow: config.budget.units, windowMs: config.budget.windowMs },
+        durationMs: Date.now() - started,
+        rejects: [...indexed.rejects, ...settledRejects(table, outcome, finalSpool)],
+        results: () => noteResults(table, outcome),
+      };
+    } finally {
+      spool?.close();
+      store.close();
+      await target.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+function progress(options: RunOptions, phase: RunProgress['phase'], total: number, done: number, rejected: number, rateLimited: number, paused: boolean): void {
+  options.onProgress?.({ phase, total, done, rejected, rateLimited, paused });
+}
+
+function checkFingerprints(replay: ReplayedState, now: { config: string; input: string }, force: boolean): void {
+  const header = replay.header;
+  if (!header || force) return;
+  const changed: string[] = [];
+  if (header.config !== now.config) changed.push('checkpoint: the config changed since this import started (source, target or policy)');
+  if (header.input !== now.input) changed.push('checkpoint: the input files changed since this import started');
+  if (changed.length > 0) {
+    throw new ConfigError([...changed, 'checkpoint: resume with the original config and files, use a new checkpoint path for a new import, or pass --force to continue anyway']);
+  }
+}
+
+/**
+ * Every intent without `done` may have landed. Give requests of a killed run time to arrive,
+ * then look; found → done, not found → aborted (it will be sent again).
+ */
+async function settleInDoubt(config: ImportConfig, replay: ReplayedState, store: LogWriter, client: Parameters<typeof reconcileIntent>[0], enabled: boolean): Promise<number> {
+  const intents = [...replay.inDoubt.values()];
+  const known = knownThreadsFor(config.checkpoint, new Set(intents.map((i) => i.conversation).filter((c): c is number => c !== undefined)));
+  const youngest = Math.max(...intents.map((i) => i.at));
+  const wait = youngest + config.target.reconcileAfterSeconds * 1000 - Date.now();
+  if (wait > 0) await sleep(wait);
+  let found = 0;
+  for (const intent of intents) {
+    const result = enabled ? await reconcileIntent(client, intent, known.get(intent.conversation ?? -1)) : { kind: 'absent' as const };
+    if (result.kind === 'landed') {
+      found += intent.keys.length;
+      store.append(doneFromIntent(intent, result.conversation, result.threads));
+    } else {
+      store.append({ t: 'aborted', step: intent.step, reason: 'not_found_on_reconcile', at: Date.now() });
+    }
+  }
+  return found;
+}
+
+function doneFromIntent(intent: IntentEvent, conversation: number, threads: readonly number[] | undefined): DoneEvent {
+  return {
+    t: 'done',
+    step: intent.step,
+    kind: intent.kind,
+    lane: intent.lane,
+    keys: intent.keys,
+    conversation,
+    ...(threads ? { threads } : {}),
+    ...(intent.part === undefined ? {} : { part: intent.part }),
+    ...(intent.linkFrom === undefined ? {} : { linkFrom: intent.linkFrom }),
+    ...(intent.continuation === undefined ? {} : { continuation: intent.continuation }),
+    via: 'reconciled',
+    at: Date.now(),
+  };
+}
+
+/** Thread ids the log says are ours, for the conversations being reconciled only. */
+function knownThreadsFor(path: string, conversations: ReadonlySet<number>): Map<number, Set<number>> {
+  const known = new Map<number, Set<number>>();
+  if (conversations.size === 0) return known;
+  forEachLine(path, (line) => {
+    if (!line.startsWith('{"t":"done"')) return;
+    try {
+      const event = JSON.parse(line) as { conversation: number; threads?: number[] };
+      if (!conversations.has(event.conversation) || !event.threads) return;
+      let set = known.get(event.conversation);
+      if (!set) known.set(event.conversation, (set = new Set()));
+      for (const thread of event.threads) set.add(thread);
+    } catch {
+      // a torn last line: replay already reported it
+    }
+  });
+  return known;
+}
+
+function settleFromCheckpoint(table: NoteTable, replay: ReplayedState, outcome: NoteOutcome): number {
+  let done = 0;
+  for (let note = 0; note < table.size; note++) {
+    const key = table.key(note);
+    if (replay.doneKeys.has(key)) {
+      outcome.status[note] = Status.Done;
+      done++;
+      continue;
+    }
+    const rejected = replay.rejected.get(key);
+    if (rejected) {
+      outcome.status[note] = Status.Rejected;
+      outcome.rejected.set(note, rejected);
+    }
+  }
+  return done;
+}
+
+/** One GET per target conversation (following merges) before planning. */
+async function lookupFacts(
+  client: Parameters<typeof resolveConversation>[0],
+  table: NoteTable,
+  outcome: NoteOutcome,
+  selected: ((note: number) => boolean) | undefined,
+  store: LogWriter,
+  concurrency: number,
+): Promise<Map<number, ConversationFacts>> {
+  const wanted = new Set<number>();
+  for (let note = 0; note < table.size; note++) {
+    const conversation = table.conversation(note);
+    if (conversation !== undefined && outcome.status[note] === Status.Pending && (!selected || selected(note))) wanted.add(conversation);
+  }
+  const facts = new Map<number, ConversationFacts>();
+  const queue = new PQueue({ concurrency });
+  await Promise.all(
+    [...wanted].map((id) =>
+      queue.add(async () => {
+        const resolution = await resolveConversation(client, id);
+        for (const hop of resolution.hops) store.append({ t: 'moved', from: hop.from, to: hop.to, at: Date.now() });
+        facts.set(id, resolution.facts);
+      }),
+    ),
+  );
+  for (let note = 0; note < table.size; note++) {
+    const conversation = table.conversation(note);
+    const f = conversation === undefined ? undefined : facts.get(conversation);
+    if (f?.kind === 'found' && f.id !== f.requested) outcome.moved.set(note, { from: f.requested, to: f.id });
+  }
+  return facts;
+}
+
+function laneHistory(replay: ReplayedState): (laneId: string) => LaneHistory | undefined {
+  return (laneId) => {
+    const lane = replay.lanes.get(laneId);
+    if (!lane) return undefined;
+    const pendingLinks = [...lane.continuations].filter(([, c]) => !c.linked).map(([id]) => id);
+    return { partsCreated: lane.partsCreated, ...(lane.lastPart === undefined ? {} : { lastPart: lane.lastPart }), pendingLinks };
+  };
+}

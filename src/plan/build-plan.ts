@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import { capacityOf, MAX_THREADS_PER_CREATE, type ConversationFacts } from './facts.ts';
+import { chunkNotes } from './chunk.ts';
+import type { NoteTable } from './note-table.ts';
+import type { Lane, LaneTarget, LinkTarget, Plan, PlanCounts, PlannedReject, Step } from './plan.ts';
+
+export interface PlanOptions {
+  /** Stable for one import (kept in the checkpoint): part of every tag the tool puts on. */
+  readonly importId: string;
+  readonly mailboxId: number;
+  readonly overflow: 'continue' | 'reject';
+  readonly maxRequestBytes: number;
+}
+
+/** What earlier runs already created for a lane (from the checkpoint). */
+export interface LaneHistory {
+  readonly partsCreated: number;
+  /** The newest conversation created for the lane: the next part links back to it. */
+  readonly lastPart?: number;
+  /** Continuations created whose link note in the original has not been posted yet. */
+  readonly pendingLinks: readonly number[];
+}
+
+export interface PlanInput {
+  readonly table: NoteTable;
+  /** Notes already done or rejected by an earlier run. */
+  readonly isSettled: (note: number) => boolean;
+  readonly facts: (conversation: number) => ConversationFacts;
+  readonly history?: (laneId: string) => LaneHistory | undefined;
+  /** Only these notes (e.g. `--limit`/`--only`); all when absent. */
+  readonly selected?: (note: number) => boolean;
+  readonly options: PlanOptions;
+}
+
+/** Pure and deterministic: the same input gives the same plan. */
+export function buildPlan(input: PlanInput): Plan {
+  const { table } = input;
+  const rejects: PlannedReject[] = [];
+  const laneIds: string[] = [];
+  const laneTargets: LaneTarget[] = [];
+  const laneNumber = new Map<string, number>();
+  const laneOf = new Int32Array(table.size).fill(-1);
+  let pending = 0;
+
+  for (let note = 0; note < table.size; note++) {
+    if (input.isSettled(note) || (input.selected && !input.selected(note))) continue;
+    const routed = route(input, note);
+    if ('reason' in routed) {
+      rejects.push({ note, ...routed });
+      continue;
+    }
+    let lane = laneNumber.get(routed.id);
+    if (lane === undefined) {
+      lane = laneIds.length;
+      laneNumber.set(routed.id, lane);
+      laneIds.push(routed.id);
+      laneTargets.push(routed.target);
+    }
+    laneOf[note] = lane;
+    pending++;
+  }
+
+  const order = new Int32Array(pending);
+  for (let note = 0, at = 0; note < table.size; note++) if ((laneOf[note] ?? -1) >= 0) order[at++] = note;
+  // Lane, then oldest first; source order breaks ties within a second.
+  order.sort((a, b) => (laneOf[a] ?? 0) - (laneOf[b] ?? 0) || table.epoch(a) - table.epoch(b) || a - b);
+
+  const lanes: Lane[] = [];
+  for (let start = 0; start < order.length; ) {
+    const lane = laneOf[order[start] ?? 0] ?? 0;
+    let end = start;
+    while (end < order.length && laneOf[order[end] ?? 0] === lane) end++;
+    const id = laneIds[lane] ?? '';
+    const target = laneTargets[lane];
+    if (target) lanes.push(planLane(input, id, target, order.subarray(start, end), rejects));
+    start = end;
+  }
+  return { lanes, rejects, counts: countPlan(input, lanes) };
+}
+
+type Routed = { id: string; target: LaneTarget } | { reason: PlannedReject['reason']; message: string };
+
+function route(input: PlanInput, note: number): Routed {
+  const { table } = input;
+  const conversation = table.conversation(note);
+  if (conversation !== undefined) {
+    const facts = input.facts(conversation);
+    if (facts.kind === 'not-found') {
+      return { reason: 'conversation_not_found', message: `Help Scout conversation ${conversation} does not exist (404)` };
+    }
+    return { id: `conversation:${facts.id}`, target: { kind: 'existing', facts } };
+  }
+  if (!table.customerEmail(note)) {
+    return { reason: 'customer_email_missing', message: `ticket ${table.ticket(note)} has no Help Scout conversation and no customerEmail to create one for` };
+  }
+  return { id: `ticket:${table.ticket(note)}`, target: { kind: 'new', ticket: table.ticket(note) } };
+}
+
+/** The steps for one lane's remaining notes, given what Help Scout and earlier runs tell. */
+export function planLane(input: PlanInput, id: string, target: LaneTarget, notes: Int32Array, rejects: PlannedReject[]): Lane {
+  const { table, options } = input;
+  const history = input.history?.(id) ?? { partsCreated: 0, pendingLinks: [] };
+  const first = notes[0] ?? 0;
+  const subject = (target.kind === 'existing' ? target.facts.subject : undefined) ?? table.subject(first) ?? `Imported ticket ${table.ticket(first)}`;
+  const customerEmail = (target.kind === 'existing' ? target.facts.customerEmail : undefined) ?? table.customerEmail(first);
+  const mailboxId = (target.kind === 'existing' ? target.facts.mailboxId : undefined) ?? options.mailboxId;
+  const steps: Step[] = [];
+
+  let overflow = notes;
+  let backLink: LinkTarget | undefined = history.lastPart === undefined ? undefined : { kind: 'conversation', id: history.lastPart };
+  let linkFromOriginal: number | undefined;
+  if (target.kind === 'existing') {
+    const original = target.facts.id;
+    for (const continuation of history.pendingLinks) {
+      steps.push({ kind: 'link-note', id: `link:${original}:${continuation}`, conversation: original, continuation: { kind: 'conversation', id: continuation } });
+    }
+    // Once a continuation exists, the original's share was sent: the rest follows the continuation.
+    const capacity = history.partsCreated > 0 ? 0 : capacityOf(target.facts);
+    const fitsAll = notes.length <= capacity;
+    const direct = fitsAll || options.overflow === 'reject' ? Math.min(capacity, notes.length) : Math.max(0, capacity - 1);
+    for (const note of notes.subarray(0, direct)) {
+      steps.push({ kind: 'add-note', id: `note:${table.key(note)}`, conversation: original, note });
+    }
+    overflow = notes.subarray(direct);
+    if (overflow.length > 0 && options.overflow === 'reject') {
+      for (const note of overflow) {
+        rejects.push({ note, reason: 'thread_limit', message: `conversation ${original} is full (${target.facts.threads} threads; Help Scout takes none past 99) and policy.overflow is "reject"` });
+      }
+      overflow = overflow.subarray(overflow.length);
+    }
+    backLink ??= { kind: 'conversation', id: original };
+    // The slot kept free above: a note in the original pointing at its continuation.
+    if (capacity > 0 && !fitsAll) linkFromOriginal = original;
+  }
+  if (overflow.length > 0 && !customerEmail) {
+    for (const note of overflow) {
+      rejects.push({ note, reason: 'customer_email_missing', message: `conversation is full and no customer email is known to create its continuation` });
+    }
+    overflow = overflow.subarray(overflow.length);
+  }
+
+  const firstPartTakesAll = target.kind === 'new' && history.partsCreated === 0;
+  const batches = chunkNotes(overflow, MAX_THREADS_PER_CREATE - 1, options.maxRequestBytes, (n) => table.bytes(n), firstPartTakesAll ? MAX_THREADS_PER_CREATE : MAX_THREADS_PER_CREATE - 1);
+  let part = history.partsCreated + (target.kind === 'existing' ? 1 : 0);
+  for (const batch of batches) {
+    part++;
+    const stepId = `create:${id}:${table.key(batch[0] ?? 0)}`;
+    steps.push({
+      kind: 'create-conversation',
+      id: stepId,
+      part,
+      notes: batch,
+      subject: part === 1 ? subject : `${subject} (continued, part ${part})`,
+      customerEmail: customerEmail ?? '',
+      mailboxId,
+      tag: tagFor(options.importId, stepId),
+      ...(backLink === undefined ? {} : { backLink }),
+    });
+    if (linkFromOriginal !== undefined) {
+      steps.push({ kind: 'link-note', id: `link:${linkFromOriginal}:${stepId}`, conversation: linkFromOriginal, continuation: { kind: 'step', step: stepId } });
+      linkFromOriginal = undefined;
+    }
+    backLink = { kind: 'step', step: stepId };
+  }
+  return { id, target, notes, steps };
+}
+
+/** Help Scout tags are short lowercase words: import id + a hash of the step. */
+export function tagFor(importId: string, stepId: string): string {
+  return `hsi-${importId}-${createHash('sha256').update(stepId).digest('hex').slice(0, 12)}`;
+}
+
+function countPlan(input: PlanInput, lanes: readonly Lane[]): PlanCounts {
+  let notes = 0;
+  let addNoteRequests = 0;
+  let createRequests = 0;
+  let linkRequests = 0;
+  let continuations = 0;
+  let existingConversations = 0;
+  const requested = new Set<number>();
+  for (let note = 0; note < input.table.size; note++) {
+    const conversation = input.table.conversation(note);
+    if (conversation !== undefined && !input.isSettled(note) && (!input.selected || input.selected(note))) requested.add(conversation);
+  }
+  const sizes: number[] = [];
+  for (const lane of lanes) {
+    sizes.push(lane.notes.length);
+    if (lane.target.kind === 'existing') existingConversations++;
+    for (const step of lane.steps) {
+      if (step.kind === 'add-note') {
+        addNoteRequests++;
+        notes++;
+      } else if (step.kind === 'link-note') linkRequests++;
+      else {
+        createRequests++;
+        notes += step.notes.length;
+        if (step.part > 1) continuations++;
+      }
+    }
+  }
+  sizes.sort((a, b) => a - b);
+  return {
+    notes,
+    lanes: lanes.length,
+    existingConversations,
+    newConversations: createRequests,
+    continuations,
+    addNoteRequests,
+    createRequests,
+    linkRequests,
+    lookupRequests: requested.size,
+    maxNotesPerLane: sizes.at(-1) ?? 0,
+    p95NotesPerLane: sizes[Math.min(sizes.length - 1, Math.ceil(sizes.length * 0.95) - 1)] ?? 0,
+  };
+}

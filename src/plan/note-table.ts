@@ -1,0 +1,120 @@
+/**
+ * The compact record of every note the planner needs (DESIGN §6): key, ticket, target,
+ * instant, size and where its payload sits in the spool. Columns in typed arrays and interned
+ * ticket strings, so a million notes cost tens of bytes each instead of an object apiece.
+ * A note's index is its source order (`seq`).
+ */
+export interface NoteRecordInput {
+  readonly key: string;
+  readonly ticket: string;
+  /** Help Scout conversation id, or undefined for a new conversation. */
+  readonly conversation: number | undefined;
+  readonly epoch: number;
+  /** Bytes of the payload as it will be sent (text + attachments, base64). */
+  readonly bytes: number;
+  readonly spoolOffset: number;
+  readonly spoolLength: number;
+  /** Line (or record) of the export the note came from. */
+  readonly line: number;
+  readonly customerEmail: string | undefined;
+  readonly subject: string | undefined;
+}
+
+class GrowableColumn<T extends Float64Array | Int32Array> {
+  constructor(
+    private data: T,
+    private readonly make: (size: number) => T,
+  ) {}
+  get array(): T {
+    return this.data;
+  }
+  set(index: number, value: number): void {
+    if (index >= this.data.length) {
+      const bigger = this.make(Math.max(1024, this.data.length * 2));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[index] = value;
+  }
+}
+
+const f64 = (n: number): Float64Array => new Float64Array(n);
+const i32 = (n: number): Int32Array => new Int32Array(n);
+
+export class NoteTable {
+  private readonly keys: string[] = [];
+  private readonly ticketIndex = new Map<string, number>();
+  private readonly ticketNames: string[] = [];
+  private readonly ticketEmail: (string | undefined)[] = [];
+  private readonly ticketSubject: (string | undefined)[] = [];
+  private readonly ticketOf = new GrowableColumn(i32(1024), i32);
+  private readonly conversationOf = new GrowableColumn(f64(1024), f64);
+  private readonly epochOf = new GrowableColumn(f64(1024), f64);
+  private readonly bytesOf = new GrowableColumn(i32(1024), i32);
+  private readonly offsetOf = new GrowableColumn(f64(1024), f64);
+  private readonly lengthOf = new GrowableColumn(i32(1024), i32);
+  private readonly lineOf = new GrowableColumn(i32(1024), i32);
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  add(record: NoteRecordInput): number {
+    const index = this.keys.length;
+    this.keys.push(record.key);
+    const ticket = this.internTicket(record.ticket);
+    // A ticket's customer and subject are the first non-empty ones its notes carry.
+    if (this.ticketEmail[ticket] === undefined && record.customerEmail) this.ticketEmail[ticket] = record.customerEmail;
+    if (this.ticketSubject[ticket] === undefined && record.subject) this.ticketSubject[ticket] = record.subject;
+    this.ticketOf.set(index, ticket);
+    this.conversationOf.set(index, record.conversation ?? 0);
+    this.epochOf.set(index, record.epoch);
+    this.bytesOf.set(index, record.bytes);
+    this.offsetOf.set(index, record.spoolOffset);
+    this.lengthOf.set(index, record.spoolLength);
+    this.lineOf.set(index, record.line);
+    return index;
+  }
+
+  key(i: number): string {
+    return this.keys[i] ?? '';
+  }
+  ticketNumber(i: number): number {
+    return this.ticketOf.array[i] ?? 0;
+  }
+  ticket(i: number): string {
+    return this.ticketNames[this.ticketNumber(i)] ?? '';
+  }
+  conversation(i: number): number | undefined {
+    const id = this.conversationOf.array[i] ?? 0;
+    return id === 0 ? undefined : id;
+  }
+  epoch(i: number): number {
+    return this.epochOf.array[i] ?? 0;
+  }
+  bytes(i: number): number {
+    return this.bytesOf.array[i] ?? 0;
+  }
+  spool(i: number): { offset: number; length: number } {
+    return { offset: this.offsetOf.array[i] ?? 0, length: this.lengthOf.array[i] ?? 0 };
+  }
+  line(i: number): number {
+    return this.lineOf.array[i] ?? 0;
+  }
+  customerEmail(i: number): string | undefined {
+    return this.ticketEmail[this.ticketNumber(i)];
+  }
+  subject(i: number): string | undefined {
+    return this.ticketSubject[this.ticketNumber(i)];
+  }
+
+  private internTicket(ticket: string): number {
+    let index = this.ticketIndex.get(ticket);
+    if (index === undefined) {
+      index = this.ticketNames.length;
+      this.ticketIndex.set(ticket, index);
+      this.ticketNames.push(ticket);
+    }
+    return index;
+  }
+}

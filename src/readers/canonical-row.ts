@@ -1,0 +1,61 @@
+import { CANONICAL_FIELDS, REQUIRED_FIELDS, type CanonicalField } from '../config/schema.ts';
+import type { Origin } from '../core/reject.ts';
+import { parseAttachmentList } from './attachment-list.ts';
+import { looksLikeHtml } from './html-detect.ts';
+import type { SourceNote } from './source-note.ts';
+
+/** For each canonical field, the column that holds it (`source.columns` renames applied). */
+export type ColumnNames = Readonly<Record<CanonicalField, string>>;
+
+export function columnNames(renames: Partial<Record<CanonicalField, string>> | undefined): ColumnNames {
+  const names = {} as Record<CanonicalField, string>;
+  for (const field of CANONICAL_FIELDS) names[field] = renames?.[field] ?? field;
+  return names;
+}
+
+/** One message per required field whose column the header lacks, naming both. */
+export function missingRequiredColumns(header: readonly string[], names: ColumnNames): string[] {
+  const present = new Set(header);
+  return REQUIRED_FIELDS.filter((field) => !present.has(names[field])).map((field) =>
+    names[field] === field
+      ? `required column "${field}" is missing`
+      : `column "${names[field]}" (mapped to "${field}" by source.columns) is missing`,
+  );
+}
+
+/**
+ * A csv/jsonl row → SourceNote, raw: the mapper validates. `fields` keeps the row as read, so a
+ * reject can be written back as the same row. Attachments are parsed here (the reader must
+ * look at their files); a list that does not parse is passed on as text for the mapper to reject.
+ */
+export function noteFromRow(row: Readonly<Record<string, string>>, names: ColumnNames, origin: Origin): SourceNote {
+  const value = (field: CanonicalField): string | undefined => {
+    const v = row[names[field]];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const text = row[names.text] ?? '';
+  const rawAttachments = value('attachments');
+  let attachments: SourceNote['attachments'];
+  if (rawAttachments !== undefined) {
+    const parsed = parseAttachmentList(rawAttachments);
+    attachments = parsed.ok ? parsed.attachments : rawAttachments;
+  }
+  const optional: { -readonly [K in 'conversation' | 'customerEmail' | 'subject' | 'author' | 'user' | 'status']?: string } = {};
+  for (const field of OPTIONAL_TEXT) {
+    const v = value(field);
+    if (v !== undefined) optional[field] = v;
+  }
+  return {
+    ticket: row[names.ticket] ?? '',
+    id: row[names.id] ?? '',
+    createdAt: value('createdAt'),
+    text,
+    html: looksLikeHtml(text),
+    ...optional,
+    ...(attachments === undefined ? {} : { attachments }),
+    origin,
+    fields: row,
+  };
+}
+
+const OPTIONAL_TEXT = ['conversation', 'customerEmail', 'subject', 'author', 'user', 'status'] as const;

@@ -1,0 +1,56 @@
+import type { Origin, Reject } from '../core/reject.ts';
+
+/** What the reader learned about a local attachment file (readers may touch the disk; the mapper may not). */
+export type AttachmentInspection =
+  | { readonly kind: 'file'; readonly realPath: string; readonly size: number }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'not-a-file' };
+
+export interface SourceAttachment {
+  readonly fileName?: string;
+  readonly mimeType?: string;
+  /** Path as written in the export, relative to the export file's folder. */
+  readonly path?: string;
+  /** Inline base64 content. */
+  readonly data?: string;
+  /** Remote URL (not downloaded: listed as a link in the note). */
+  readonly url?: string;
+  readonly size?: number;
+  /** Filled by the reader for `path` attachments. */
+  readonly inspection?: AttachmentInspection;
+}
+
+/**
+ * One message of a source ticket, in canonical fields (DESIGN §3), as raw as the export had
+ * it: the mapper validates and normalises.
+ */
+export interface SourceNote {
+  readonly ticket: string;
+  readonly id: string;
+  /** ISO string, epoch seconds/millis (number or numeric string), or zone-less local time. */
+  readonly createdAt: string | number | undefined;
+  readonly text: string;
+  /** true when `text` is HTML; plain text is escaped by the mapper. */
+  readonly html: boolean;
+  readonly conversation?: string;
+  readonly customerEmail?: string;
+  readonly subject?: string;
+  readonly author?: string;
+  readonly user?: string;
+  readonly status?: string;
+  readonly visibility?: 'public' | 'private' | 'system';
+  /** How the message reached the old help desk (Zendesk `via.channel`), for the attribution line. */
+  readonly channel?: string;
+  /** Array from presets; csv/jsonl give a JSON string the mapper parses. */
+  readonly attachments?: readonly SourceAttachment[] | string;
+  readonly origin: Origin;
+  /** The row as read (csv/jsonl) or in canonical columns (presets), for rejects.csv. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export type SourceItem =
+  | { readonly kind: 'note'; readonly note: SourceNote }
+  | { readonly kind: 'reject'; readonly reject: Reject };
+
+/** Every reader is a streaming async iterable of notes and rows it could not read. */
+export type SourceReader = AsyncIterable<SourceItem>;

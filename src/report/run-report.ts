@@ -1,0 +1,86 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { RunResult } from '../pipeline/run-import.ts';
+import { idMapCsv } from './id-map.ts';
+import { rejectsCsv } from './rejects-csv.ts';
+import { mdTable, minutesText, rejectsByReason } from './summary.ts';
+
+export interface WrittenReport {
+  readonly files: readonly string[];
+  /** The short summary the CLI prints. */
+  readonly lines: readonly string[];
+}
+
+/** run.json, run.md, rejects.csv and id-map.csv in the reports folder. */
+export function writeRunReport(dir: string, result: RunResult): WrittenReport {
+  mkdirSync(dir, { recursive: true });
+  const reasons = rejectsByReason(result.rejects.map((r) => ({ ...r, origin: { ...r.origin, file: basename(r.origin.file) } })));
+  const where = result.simulated ? 'the embedded Help Scout simulator (simulated: nothing reached a real account)' : result.baseUrl;
+  const minutes = result.durationMs / 60_000;
+  const unitsPerMinute = minutes > 0 ? result.rate.unitsSpent / minutes : 0;
+  const json = {
+    simulated: result.simulated,
+    target: result.simulated ? 'simulator' : result.baseUrl,
+    interrupted: result.interrupted,
+    rowsRead: result.rowsRead,
+    notes: result.notes,
+    counts: result.counts,
+    plan: result.plan,
+    delivery: result.delivery,
+    requests: result.requests,
+    rate: { ...result.rate, unitsPerMinuteUsed: Math.round(unitsPerMinute) },
+    durationMs: result.durationMs,
+    rejectsByReason: reasons,
+  };
+  const tag = result.simulated ? ' [simulated]' : '';
+  const lines = [
+    `hs-import run${tag}: ${result.counts.done} notes done (${result.counts.doneBefore} in earlier runs, ${result.counts.reconciledAtStart} found landed after a crash), ${result.counts.rejected} rejected, ${result.counts.inDoubt} in doubt, ${result.counts.left} left`,
+    `target${tag}: ${where}`,
+    `requests${tag}: ${result.requests.requests} (${result.requests.reads} reads, ${result.requests.writes} writes), ${result.requests.rateLimited} answered 429, ${result.requests.retries} retries, ${result.rate.pauses} pauses`,
+    `conversations${tag}: ${result.delivery.createsDone} created (${result.plan.continuations} planned continuations), ${result.delivery.moved} merged targets followed, ${result.delivery.replans} re-plans`,
+    `duration${tag}: ${(result.durationMs / 1000).toFixed(1)} s, ${Math.round(unitsPerMinute)} rate units/min of ${Math.round((result.rate.unitsPerWindow * 60_000) / result.rate.windowMs)}`,
+    ...reasons.map((r) => `rejected${tag}: ${r.count} × ${r.reason}`),
+  ];
+  const md = [
+    `# hs-import run report${tag}`,
+    '',
+    `Target: ${where}${result.interrupted ? '  \n**Interrupted**: run again to resume.' : ''}`,
+    '',
+    mdTable(
+      ['what', 'count'],
+      [
+        ['rows read', result.rowsRead],
+        ['notes done', result.counts.done],
+        ['… of which in earlier runs', result.counts.doneBefore],
+        ['… found landed after a crash', result.counts.reconciledAtStart],
+        ['rejected', result.counts.rejected],
+        ['in doubt (run again to settle)', result.counts.inDoubt],
+        ['left (not selected or interrupted)', result.counts.left],
+        ['conversations created', result.delivery.createsDone],
+        ['merged conversations followed', result.delivery.moved],
+        ['lanes re-planned (412/413/merge)', result.delivery.replans],
+        ['requests', result.requests.requests],
+        ['429 answers', result.requests.rateLimited],
+        ['retries', result.requests.retries],
+        ['duration (s)', (result.durationMs / 1000).toFixed(1)],
+        ['rate used (units/min)', Math.round(unitsPerMinute)],
+      ],
+    ),
+    '',
+    result.delivery.requestBytesLowered.length > 0 ? `413 answers lowered the create request bound to ${result.delivery.requestBytesLowered.join(' → ')} bytes.\n` : '',
+    '## Rejects by reason',
+    '',
+    reasons.length === 0 ? 'None.' : mdTable(['reason', 'count', 'examples'], reasons.map((r) => [r.reason, r.count, r.examples.join('<br>')])),
+    '',
+    `Fix the rows in \`rejects.csv\` and run again with it as the source; \`id-map.csv\` maps every imported note. Total time at this rate: ${minutesText(minutes)}.`,
+    '',
+  ].join('\n');
+  const files = {
+    'run.json': JSON.stringify(json, null, 2) + '\n',
+    'run.md': md,
+    'rejects.csv': rejectsCsv(result.rejects),
+    'id-map.csv': idMapCsv(result.results()),
+  };
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return { files: Object.keys(files).map((name) => join(dir, name)), lines };
+}

@@ -1,0 +1,14 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SimulatorState } from './state.ts';
+
+/** What an API route handler gets: the request already authenticated, rate limited and read. */
+export interface ApiRequest {
+  /** The conversation id from the path, when the route has one. */
+  id: number;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** Absolute base for links and Location headers, e.g. http://127.0.0.1:54321. */
+  baseUrl: string;
+  state: SimulatorState;
+}

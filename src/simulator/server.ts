@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiRequest } from './api-request.ts';
+import { CONTROL_PREFIX, handleControl, type ControlParts } from './control.ts';
+import { isWrite } from './faults.ts';
+import { readBody } from './http-body.ts';
+import type { RateLimitVerdict, RateLimiter } from './rate-limiter.ts';
+import { jsonResponse, type SimResponse } from './respond.ts';
+import { matchRoute } from './router.ts';
+import { issueToken } from './routes/oauth-token.ts';
+import { vndError } from './vnd-error.ts';
+
+const TOKEN_PATH = '/v2/oauth2/token';
+const TOKEN_ENDPOINT = `POST ${TOKEN_PATH}`;
+
+export interface PipelineParts extends ControlParts {
+  limiter: RateLimiter;
+  baseUrl: () => string;
+}
+
+const rateHeaders = (verdict: RateLimitVerdict): Record<string, string> => ({
+  'X-RateLimit-Limit-Minute': String(verdict.limit),
+  'X-RateLimit-Remaining-Minute': String(verdict.remaining),
+});
+
+// Kong's defaults (Help Scout's gateway is Kong): 429, 413 and 401 bodies.
+const RATE_LIMITED = { message: 'API rate limit exceeded' };
+const TOO_LARGE = { message: 'Request size limit exceeded' };
+const TOKEN_MISSING = { error: 'invalid_request', error_description: 'The access token is missing' };
+const TOKEN_INVALID = { error: 'invalid_token', error_description: 'The access token is invalid or has expired' };
+
+/**
+ * One request, in the order Help Scout's gateway and app see it: size limit, token endpoint,
+ * bearer token, rate limit (units spent here), route, injected faults, then the handler.
+ */
+export class RequestPipeline {
+  private readonly correlationPrefix = randomBytes(4).toString('hex');
+  private correlationSequence = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly parts: PipelineParts) {}
+
+  readonly listener = (request: IncomingMessage, response: ServerResponse): void => {
+    // Never crash, never hang: whatever escapes becomes a 500 (or a dropped connection).
+    this.handle(request, response).catch(() => {
+      if (!response.headersSent) this.write(response, vndError(500, 'Internal Server Error'), {});
+      else response.destroy();
+    });
+  };
+
+  /** Pending latency timers die with the server instead of answering on closed sockets. */
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const { state, tokens, limiter, faults } = this.parts;
+    const url = request.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const method = request.method ?? 'GET';
+    const read = await readBody(request, state.config.maxBodyBytes);
+    if (read.kind === 'aborted') return;
+    if (path.startsWith(CONTROL_PREFIX)) {
+      const answer = read.kind === 'ok' ? handleControl(this.parts, method, path, read.body) : jsonResponse(413, TOO_LARGE);
+      this.write(response, answer, {});
+      return;
+    }
+
+    const { counters } = state;
+    counters.enter();
+    response.once('close', () => {
+      counters.leave();
+    });
+    const route = matchRoute(method, path);
+    const endpoint = path === TOKEN_PATH ? TOKEN_ENDPOINT : route.kind === 'not-found' ? 'unmatched' : `${method} ${route.template}`;
+    const answer = (r: SimResponse, headers: Record<string, string>) => {
+      counters.countRequest(endpoint, r.status);
+      this.write(response, r, headers);
+    };
+
+    if (read.kind === 'too-large') {
+      // Not drained: the client is still sending; answer and let node:http hang up (Connection: close).
+      answer(jsonResponse(413, TOO_LARGE), read.drained ? rateHeaders(limiter.peek()) : { Connection: 'close' });
+      return;
+    }
+    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+    if (path === TOKEN_PATH) {
+      // Not rate limited, and it answers RFC 6749 errors rather than vnd.error.
+      const r =
+        method === 'POST'
+          ? issueToken({ headers: request.headers, query, body: read.body }, state, tokens)
+          : vndError(405, `Request method '${method}' not supported`);
+      answer(r, method === 'POST' ? {} : { Allow: 'POST' });
+      return;
+    }
+
+    const auth = tokens.use(request.headers.authorization);
+    if (auth !== 'ok') {
+      answer(jsonResponse(401, auth === 'missing' ? TOKEN_MISSING : TOKEN_INVALID), {
+        ...rateHeaders(limiter.peek()),
+        'WWW-Authenticate': `Bearer realm="api.helpscout.net"${auth === 'invalid' ? ', error="invalid_token"' : ''}`,
+      });
+      return;
+    }
+    const units = isWrite(method) ? 2 : 1;
+    const verdict = limiter.take(units);
+    if (!verdict.allowed) {
+      counters.rateLimited += 1;
+      answer(jsonResponse(429, RATE_LIMITED), {
+        ...rateHeaders(verdict),
+        'X-RateLimit-Retry-After': String(verdict.retryAfterSeconds),
+      });
+      return;
+    }
+    counters.unitsSpent += units;
+    const headers = rateHeaders(verdict);
+    if (route.kind === 'not-found') {
+      answer(vndError(404, 'Not Found'), headers);
+      return;
+    }
+    if (route.kind === 'method-not-allowed') {
+      answer(vndError(405, `Request method '${method}' not supported`), { ...headers, Allow: route.allow });
+      return;
+    }
+
+    const apiRequest: ApiRequest = {
+      id: route.id,
+      query,
+      headers: request.headers,
+      body: read.body,
+      baseUrl: this.parts.baseUrl(),
+      state,
+    };
+    if (!faults.appliesTo(method)) {
+      answer(route.handler(apiRequest), headers);
+      return;
+    }
+    const delay = faults.delayMs();
+    if (delay > 0) {
+      counters.faults.latency += 1;
+      await this.sleep(delay);
+      if (this.closed) return;
+    }
+    const fault = faults.decide();
+    switch (fault.kind) {
+      case 'none':
+        answer(route.handler(apiRequest), headers);
+        return;
+      case 'server-error':
+        counters.faults.serverError += 1;
+        answer(vndError(fault.status, fault.status === 500 ? 'Internal Server Error' : 'Service Unavailable'), headers);
+        return;
+      case 'reset':
+        // Before commit: nothing is stored.
+        counters.faults.reset += 1;
+        counters.countRequest(endpoint, 'reset');
+        request.socket.destroy();
+        return;
+      case 'lost-response':
+        // After commit: the write is stored, the client never hears of it.
+        route.handler(apiRequest);
+        counters.faults.lostResponse += 1;
+        counters.countRequest(endpoint, 'lost');
+        request.socket.destroy();
+        return;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+
+  private write(response: ServerResponse, r: SimResponse, headers: Record<string, string>): void {
+    const payload = r.body === undefined ? '' : JSON.stringify(r.body);
+    const all: Record<string, string | number> = {
+      ...headers,
+      ...r.headers,
+      'Correlation-Id': `${this.correlationPrefix}#${++this.correlationSequence}`,
+      'Content-Length': Buffer.byteLength(payload),
+    };
+    if (r.body !== undefined) all['Content-Type'] = r.contentType ?? 'application/json';
+    response.writeHead(r.status, all);
+    response.end(payload);
+  }
+}

@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ImportConfig } from '../../src/config/load.ts';
+import type { Reject } from '../../src/core/reject.ts';
+import { openReader } from '../../src/readers/index.ts';
+import type { SourceItem, SourceNote } from '../../src/readers/source-note.ts';
+
+export type Source = ImportConfig['source'];
+
+export const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
+
+/** A source config as the loader would produce it (defaults filled, paths absolute). */
+export function sourceOf(format: Source['format'], path: string, extra: Partial<Source> = {}): Source {
+  return {
+    format,
+    path: path.startsWith('/') ? path : join(FIXTURES, format, path),
+    systemEvents: 'line',
+    attribution: true,
+    maxAttachmentBytes: 10 * 1024 * 1024,
+    ...extra,
+  };
+}
+
+export async function readAll(source: Source): Promise<SourceItem[]> {
+  const items: SourceItem[] = [];
+  for await (const item of openReader(source)) items.push(item);
+  return items;
+}
+
+export function notesOf(items: readonly SourceItem[]): SourceNote[] {
+  return items.flatMap((item) => (item.kind === 'note' ? [item.note] : []));
+}
+
+export function rejectsOf(items: readonly SourceItem[]): Reject[] {
+  return items.flatMap((item) => (item.kind === 'reject' ? [item.reject] : []));
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hs-import-readers-'));
+}
