@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
+import { issueLines } from './issue-message.ts';
 import { configSchema, PLAN_BUDGETS, type ParsedConfig } from './schema.ts';
+import { secretProblems } from './secret-problems.ts';
 
 export interface RateBudget {
   /** Units (GET 1, write 2) the account may spend per window. */
@@ -15,8 +17,6 @@ export type ImportConfig = ParsedConfig & {
   readonly configDir: string;
   readonly budget: RateBudget;
 };
-
-const SECRET_KEY = /secret|password|token|apikey|api_key/i;
 
 /** Loads and validates a config file; every problem is reported at once as `dot.path: message`. */
 export function loadConfig(configPath: string): ImportConfig {
@@ -36,14 +36,18 @@ export function loadConfig(configPath: string): ImportConfig {
   return validateConfig(raw, absolute);
 }
 
-export function validateConfig(raw: unknown, configPath: string): ImportConfig {
-  const problems = secretProblems(raw, '');
+export function validateConfig(raw: unknown, configPath: string, env: NodeJS.ProcessEnv = process.env): ImportConfig {
+  const secrets = secretProblems(raw, env);
+  const problems = [...secrets.problems];
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      // A credential key is already reported as such; "unknown key" on top would be noise.
+      const lines = issueLines(issue, configSchema).filter((line) => !secrets.keys.has(line.slice(0, line.indexOf(':'))));
+      problems.push(...lines);
     }
   }
+  problems.push(...targetProblems(raw));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const configDir = dirname(configPath);
   const config = resolvePaths(parsed.data, configDir);
@@ -53,19 +57,18 @@ export function validateConfig(raw: unknown, configPath: string): ImportConfig {
   return { ...config, configPath, configDir, budget: { units, windowMs: config.target.rateWindowSeconds * 1000 } };
 }
 
-/** Credentials live in the environment only: a config file gets shared, committed, pasted. */
-function secretProblems(raw: unknown, path: string): string[] {
-  if (raw === null || typeof raw !== 'object') return [];
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(raw)) {
-    const here = path ? `${path}.${key}` : key;
-    if (SECRET_KEY.test(key)) {
-      problems.push(`${here}: secrets do not belong in the config file; set HELPSCOUT_APP_ID and HELPSCOUT_APP_SECRET in the environment`);
-    } else {
-      problems.push(...secretProblems(value, here));
-    }
-  }
-  return problems;
+/**
+ * Where the run goes: exactly one of `baseUrl` and `simulator`. Checked on the raw input, beside
+ * the schema, so it is reported together with every other problem (zod skips object-level
+ * refinements once a field inside has failed).
+ */
+function targetProblems(raw: unknown): string[] {
+  const target = (raw as { target?: unknown } | null)?.target;
+  if (target === null || typeof target !== 'object') return [];
+  const has = (key: string): boolean => (target as Record<string, unknown>)[key] !== undefined;
+  if (!has('baseUrl') && !has('simulator')) return ['target.baseUrl: required: set baseUrl (real Help Scout) or simulator (a seed file)'];
+  if (has('baseUrl') && has('simulator')) return ['target.simulator: set baseUrl or simulator, not both'];
+  return [];
 }
 
 function resolvePaths(config: ParsedConfig, dir: string): ParsedConfig {

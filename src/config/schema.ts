@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKnownTimeZone } from '../mapper/time-zone.ts';
 
 /** Canonical note fields of DESIGN §3: the csv/jsonl column names, renamable via `source.columns`. */
 export const CANONICAL_FIELDS = [
@@ -29,7 +30,11 @@ const sourceSchema = z.strictObject({
   delimiter: z.string().length(1).optional(),
   encoding: z.enum(['utf8', 'utf16le', 'latin1']).optional(),
   /** IANA zone for zone-less timestamps; UTC when absent. */
-  timezone: z.string().min(1).optional(),
+  timezone: z
+    .string()
+    .min(1)
+    .refine(isKnownTimeZone, { error: (issue) => `unknown time zone ${JSON.stringify(issue.input)} (use an IANA name such as Europe/Paris or UTC)` })
+    .optional(),
   /** Zendesk: a users file (`id,name,email`) to name comment authors. */
   users: z.string().min(1).optional(),
   /** `ticket,conversation` CSV mapping source tickets to Help Scout conversations. */
@@ -43,38 +48,29 @@ const sourceSchema = z.strictObject({
   maxAttachmentBytes: positiveInt.default(10 * 1024 * 1024),
 });
 
-const targetSchema = z
-  .strictObject({
-    baseUrl: z
-      .string()
-      .superRefine((url, ctx) => {
-        const problem = baseUrlProblem(url);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .optional(),
-    simulator: z.string().min(1).optional(),
-    mailboxId: positiveInt,
-    plan: z.enum(['standard', 'plus', 'pro']).default('standard'),
-    requestsPerMinute: positiveInt.optional(),
-    rateWindowSeconds: z.number().positive().default(60),
-    user: positiveInt.optional(),
-    /** Status of conversations the tool creates. */
-    status: z.enum(['active', 'closed', 'pending']).default('closed'),
-    /** Bytes per Create Conversation request; a 413 lowers it for the rest of the run. */
-    maxRequestBytes: positiveInt.default(2 * 1024 * 1024),
-    /** Conversations delivered in parallel (notes of one conversation never are). */
-    concurrency: positiveInt.max(64).default(8),
-    /** In-doubt intents younger than this are left to land before they are reconciled. */
-    reconcileAfterSeconds: z.number().min(0).default(5),
-  })
-  .superRefine((t, ctx) => {
-    if (t.baseUrl === undefined && t.simulator === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'set baseUrl (real Help Scout) or simulator (a seed file)', path: ['baseUrl'] });
-    }
-    if (t.baseUrl !== undefined && t.simulator !== undefined) {
-      ctx.addIssue({ code: 'custom', message: 'set baseUrl or simulator, not both', path: ['simulator'] });
-    }
-  });
+const targetSchema = z.strictObject({
+  baseUrl: z
+    .string()
+    .superRefine((url, ctx) => {
+      const problem = baseUrlProblem(url);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+  simulator: z.string().min(1).optional(),
+  mailboxId: positiveInt,
+  plan: z.enum(['standard', 'plus', 'pro']).default('standard'),
+  requestsPerMinute: positiveInt.optional(),
+  rateWindowSeconds: z.number().positive().default(60),
+  user: positiveInt.optional(),
+  /** Status of conversations the tool creates. */
+  status: z.enum(['active', 'closed', 'pending']).default('closed'),
+  /** Bytes per Create Conversation request; a 413 lowers it for the rest of the run. */
+  maxRequestBytes: positiveInt.default(2 * 1024 * 1024),
+  /** Conversations delivered in parallel (notes of one conversation never are). */
+  concurrency: positiveInt.max(64).default(8),
+  /** In-doubt intents younger than this are left to land before they are reconciled. */
+  reconcileAfterSeconds: z.number().min(0).default(5),
+});
 
 const policySchema = z
   .strictObject({
@@ -105,6 +101,8 @@ export function baseUrlProblem(raw: string): string | undefined {
   } catch {
     return `not a URL: ${JSON.stringify(raw)}`;
   }
+  // A URL carries no credentials: they would end up in logs and reports with it.
+  if (url.username !== '' || url.password !== '') return 'must not contain a user name or password; credentials come from HELPSCOUT_APP_ID and HELPSCOUT_APP_SECRET';
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
     return LOOPBACK.test(url.hostname) ? undefined : `http:// is only allowed to a loopback host (got ${url.hostname}); use https://`;

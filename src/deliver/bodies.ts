@@ -28,7 +28,7 @@ export async function noteBody(payload: NotePayload, defaults: BodyDefaults): Pr
 }
 
 export async function noteThread(payload: NotePayload, defaults: BodyDefaults): Promise<NoteThreadBody> {
-  const { status: _status, ...body } = await noteBody(payload, defaults);
+  const { status, ...body } = await noteBody(payload, defaults);
   return { type: 'note', ...body };
 }
 

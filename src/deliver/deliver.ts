@@ -10,14 +10,14 @@ import { runLane } from './lane-runner.ts';
  */
 export async function deliverPlan(ctx: DeliveryContext, plan: Plan, concurrency: number, stop: () => void): Promise<void> {
   const queue = new PQueue({ concurrency });
-  let fatal: unknown;
+  let fatal: Error | undefined;
   for (const lane of plan.lanes) {
     if (fatal !== undefined || ctx.stopping()) break;
     await queue.onSizeLessThan(concurrency);
     queue
       .add(() => runLane(ctx, lane))
       .catch((error: unknown) => {
-        fatal ??= error;
+        fatal ??= error instanceof Error ? error : new Error(String(error));
         stop();
       });
   }

@@ -6,6 +6,13 @@ export const enum Status {
   InDoubt = 3,
 }
 
+const STATUSES = [Status.Pending, Status.Done, Status.Rejected, Status.InDoubt] as const;
+
+/** The status byte of one note, typed (a byte outside the enum cannot be written, so reads as pending). */
+export function statusOf(outcome: NoteOutcome, note: number): Status {
+  return STATUSES[outcome.status[note] ?? 0] ?? Status.Pending;
+}
+
 export interface NoteOutcome {
   readonly status: Uint8Array;
   /** Help Scout conversation and thread per done note (0 = unknown). */

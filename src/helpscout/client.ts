@@ -175,8 +175,7 @@ export class HelpScoutClient {
     if (request.method === 'GET') this.stats.reads++;
     else this.stats.writes++;
     const response = await this.options.transport.send({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } });
-    const remaining = Number(response.headers['x-ratelimit-remaining-minute']);
-    this.limiter.observe(Number.isFinite(remaining) && response.headers['x-ratelimit-remaining-minute'] !== undefined ? remaining : undefined);
+    this.limiter.observe(numericHeader(response.headers, 'x-ratelimit-remaining-minute'), numericHeader(response.headers, 'x-ratelimit-limit-minute'));
     return response;
   }
 
@@ -185,6 +184,12 @@ export class HelpScoutClient {
     const exp = Math.min(this.backoffCapMs, this.backoffBaseMs * 2 ** (attempt - 1));
     return Math.max(serverMs ?? 0, Math.random() * exp);
   }
+}
+
+function numericHeader(headers: Readonly<Record<string, string>>, name: string): number | undefined {
+  const raw = headers[name];
+  const value = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isFinite(value) ? value : undefined;
 }
 
 export function conversationIdFromLocation(location: string | undefined): number | undefined {

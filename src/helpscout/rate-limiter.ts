@@ -24,6 +24,8 @@ export class RateLimiter {
   private readonly now: () => number;
   private windowStart: number;
   private lastRemaining = Number.POSITIVE_INFINITY;
+  /** The budget per window: ours, or the server's `X-RateLimit-Limit-Minute` when that is lower. */
+  private units: number;
   private inFlightUnits = 0;
   private refillTimer: NodeJS.Timeout | undefined;
   private pausedUntil = 0;
@@ -32,6 +34,7 @@ export class RateLimiter {
   constructor(private readonly options: RateLimiterOptions) {
     this.now = options.now ?? Date.now;
     this.windowStart = this.now();
+    this.units = options.units;
     this.bottleneck = new Bottleneck({ reservoir: options.units });
   }
 
@@ -49,8 +52,9 @@ export class RateLimiter {
     });
   }
 
-  /** Headers of a response: trust the server's count of what is left in its window. */
-  observe(remaining: number | undefined): void {
+  /** Headers of a response: trust the server's budget and its count of what is left in its window. */
+  observe(remaining: number | undefined, limit?: number): void {
+    if (limit !== undefined && Number.isFinite(limit) && limit > 0) this.units = Math.min(this.options.units, limit);
     if (remaining === undefined || !Number.isFinite(remaining)) return;
     if (remaining > this.lastRemaining) {
       // The server's window turned over: its end is now one window away.
@@ -98,8 +102,8 @@ export class RateLimiter {
     this.refillTimer = setTimeout(() => {
       this.refillTimer = undefined;
       this.windowStart = Math.max(this.now(), at);
-      this.lastRemaining = this.options.units;
-      this.setReservoir(Math.max(0, this.options.units - this.inFlightUnits));
+      this.lastRemaining = this.units;
+      this.setReservoir(Math.max(0, this.units - this.inFlightUnits));
     }, Math.max(0, at - this.now()) + 20);
     this.refillTimer.unref();
   }

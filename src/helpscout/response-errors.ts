@@ -55,7 +55,7 @@ export function errorForResponse(response: HttpResponse, context: RequestContext
 function parseVndError(body: string): VndError | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
-    return parsed !== null && typeof parsed === 'object' ? (parsed as VndError) : undefined;
+    return parsed !== null && typeof parsed === 'object' ? parsed : undefined;
   } catch {
     return undefined;
   }

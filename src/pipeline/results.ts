@@ -1,6 +1,6 @@
 import type { SpoolReader } from '../checkpoint/spool.ts';
 import type { Reject, RejectReason } from '../core/reject.ts';
-import { Status, type NoteOutcome } from '../deliver/note-status.ts';
+import { Status, statusOf, type NoteOutcome } from '../deliver/note-status.ts';
 import type { NoteTable } from '../plan/note-table.ts';
 
 interface NoteIdentity {
@@ -23,7 +23,7 @@ export function* noteResults(table: NoteTable, outcome: NoteOutcome): Generator<
   for (let note = 0; note < table.size; note++) {
     const key = table.key(note);
     const identity = { key, ticket: table.ticket(note), id: key.slice(table.ticket(note).length + 1) };
-    const status = outcome.status[note] as Status;
+    const status = statusOf(outcome, note);
     if (status === Status.Done) {
       const conversation = outcome.conversation[note] ?? 0;
       const thread = outcome.thread[note] || undefined;

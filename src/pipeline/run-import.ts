@@ -12,7 +12,7 @@ import { ConfigError } from '../core/errors.ts';
 import type { Reject } from '../core/reject.ts';
 import { emptyStats, type DeliveryContext, type DeliveryStats } from '../deliver/context.ts';
 import { deliverPlan } from '../deliver/deliver.ts';
-import { emptyOutcome, Status, type NoteOutcome } from '../deliver/note-status.ts';
+import { emptyOutcome, Status, statusOf, type NoteOutcome } from '../deliver/note-status.ts';
 import { reconcileIntent } from '../deliver/reconcile.ts';
 import { resolveConversation } from '../deliver/resolve-conversation.ts';
 import { sleep, type ClientStats, type RequestEvent } from '../helpscout/client.ts';
@@ -157,7 +157,11 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
       await deliverPlan(ctx, plan, config.target.concurrency, stop);
       progress(options, 'finish', plan.counts.notes, stats.notesDone, stats.notesRejected, client.stats.rateLimited, false);
 
-      const count = (status: Status): number => outcome.status.reduce((n, s) => (s === status ? n + 1 : n), 0);
+      const count = (status: Status): number => {
+        let n = 0;
+        for (let note = 0; note < outcome.status.length; note++) if (statusOf(outcome, note) === status) n++;
+        return n;
+      };
       const finalSpool = spool;
       return {
         simulated: target.simulator !== undefined,

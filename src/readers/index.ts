@@ -1,6 +1,11 @@
 import type { ImportConfig } from '../config/load.ts';
 import { readCsv } from './csv-reader.ts';
 import { assertReadableFile } from './input-file.ts';
+import { readJsonl } from './jsonl-reader.ts';
+import { freshdesk } from './presets/freshdesk.ts';
+import { intercom } from './presets/intercom.ts';
+import { readPreset } from './presets/preset-reader.ts';
+import { zendesk } from './presets/zendesk.ts';
 import type { SourceReader } from './source-note.ts';
 
 export { exportDirOf } from './inspect-attachments.ts';
@@ -13,10 +18,18 @@ export type { SourceItem, SourceNote, SourceReader } from './source-note.ts';
  */
 export function openReader(source: ImportConfig['source']): SourceReader {
   assertReadableFile(source.path, 'source.path');
+  if (source.users !== undefined) assertReadableFile(source.users, 'source.users');
+  if (source.conversationMap !== undefined) assertReadableFile(source.conversationMap, 'source.conversationMap');
   switch (source.format) {
     case 'csv':
       return readCsv(source);
-    default:
-      throw new Error(`format ${source.format} not implemented yet`);
+    case 'jsonl':
+      return readJsonl(source);
+    case 'zendesk':
+      return readPreset(source, zendesk);
+    case 'freshdesk':
+      return readPreset(source, freshdesk);
+    case 'intercom':
+      return readPreset(source, intercom);
   }
 }

@@ -18,6 +18,8 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 const NEWLINE = 0x0a;
 const STRING_STOP = /["\\\n]/g;
+/** Longest key remembered for wrapper detection. */
+const MAX_KEY = 64;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xfeff;
@@ -46,6 +48,8 @@ export class JsonSplitter {
 
   // Wrapper detection inside the root object (depth 1): the last string and whether `:` followed it.
   private stringStart = -1;
+  /** The part of a depth-1 string seen in earlier chunks (a key may straddle two chunks). */
+  private stringHead = '';
   private lastString: string | undefined;
   private key: string | undefined;
 
@@ -93,6 +97,7 @@ export class JsonSplitter {
         this.inString = true;
         this.escaped = false;
         this.stringStart = this.rootObject && this.depth === 1 ? i + 1 : -1;
+        this.stringHead = '';
         this.lastString = undefined;
         continue;
       }
@@ -167,7 +172,7 @@ export class JsonSplitter {
     STRING_STOP.lastIndex = i;
     const match = STRING_STOP.exec(chunk);
     if (match === null) {
-      if (this.stringStart >= 0) this.stringStart = 0;
+      this.carryStringHead(chunk);
       return chunk.length - 1;
     }
     const at = match.index;
@@ -181,12 +186,23 @@ export class JsonSplitter {
       // Backslash: the next character is escaped, whichever chunk it is in.
       if (at + 1 < chunk.length) return at + 1;
       this.escaped = true;
+      this.carryStringHead(chunk);
       return at;
     }
     this.inString = false;
-    if (this.stringStart >= 0 && at - this.stringStart <= 64) this.lastString = chunk.slice(this.stringStart, at);
+    if (this.stringStart >= 0) {
+      const text = this.stringHead + chunk.slice(this.stringStart, at);
+      if (text.length <= MAX_KEY) this.lastString = text;
+    }
     this.stringStart = -1;
     return at;
+  }
+
+  /** Keeps the start of a depth-1 string that runs into the next chunk (only short ones can be keys). */
+  private carryStringHead(chunk: string): void {
+    if (this.stringStart < 0) return;
+    this.stringHead = (this.stringHead + chunk.slice(this.stringStart)).slice(0, MAX_KEY + 1);
+    this.stringStart = 0;
   }
 
   private beginRecord(): void {

@@ -5,6 +5,7 @@ import { resolveConfig } from './config.ts';
 import { FaultInjector } from './faults.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { applySeed, loadSeedFile } from './seed.ts';
+import { parseSeedFile } from './seed-schema.ts';
 import { RequestPipeline } from './server.ts';
 import { SimulatorState } from './state.ts';
 import { TokenStore } from './token-store.ts';
@@ -37,9 +38,12 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
+const loadSeed = (path: string | undefined): Promise<SeedFile> => (path === undefined ? Promise.resolve({}) : loadSeedFile(path));
+
 /** Starts a Help Scout Mailbox API v2 double on real HTTP. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const seed = options.seed ?? (options.seedPath === undefined ? {} : await loadSeedFile(options.seedPath));
+  // A seed object is checked like a file: tests build them by hand, and JSON casts lie.
+  const seed = options.seed === undefined ? await loadSeed(options.seedPath) : parseSeedFile(options.seed);
   const clock = options.clock ?? systemClock;
   const state = new SimulatorState(resolveConfig(seed), clock);
   applySeed(state, seed);

@@ -63,8 +63,9 @@ class Reader {
     return undefined;
   }
 
+  /** Only adds "is required" when the field was absent, not when it was already reported as wrong. */
   required<T>(v: T | undefined, path: string): T {
-    if (v === undefined) this.problems.push(`${path}: is required`);
+    if (v === undefined && !this.problems.some((p) => p.startsWith(`${path}:`))) this.problems.push(`${path}: is required`);
     return v as T;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { note, startTestSimulator, vndError } from './helpers.ts';
+import { anyObject, anyString, note, startTestSimulator, vndError } from './helpers.ts';
 
 const NOTES = '/v2/conversations/1001/notes';
 
@@ -53,7 +53,7 @@ describe('POST /v2/conversations/{id}/notes', () => {
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toBe('application/vnd.error+json');
       const error = await vndError(response);
-      expect(error).toMatchObject({ logRef: expect.any(String), message: 'Bad request', _links: expect.any(Object) });
+      expect(error).toMatchObject({ logRef: anyString, message: 'Bad request', _links: anyObject });
       expect(error._embedded.errors).toEqual([expect.objectContaining({ path: 'text', source: 'JSON', message: 'may not be empty' })]);
     }
     expect(sim.state.conversations.get(1001)?.threads).toHaveLength(0);

@@ -1,0 +1,44 @@
+/** Reading loosely typed export JSON without `any`: each helper returns a value or undefined. */
+
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+export function asObject(value: unknown): JsonObject | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}
+
+export function asArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** Non-empty text; numbers too, since exports mix `"id": 12` and `"id": "12"`. */
+export function asText(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** A timestamp as the export wrote it (ISO text or epoch number); the mapper parses it. */
+export function asTimestamp(value: unknown): string | number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return asText(value);
+}
+
+/**
+ * A field by dot path: `helpscout_id`, `custom_fields.hs_conversation`. Zendesk keeps custom
+ * fields as `[{id, value}]`, so a segment also picks the array element whose `id` matches and
+ * continues at its `value`.
+ */
+export function fieldAt(record: JsonObject, path: string): unknown {
+  let current: unknown = record;
+  for (const segment of path.split('.')) {
+    if (Array.isArray(current)) {
+      const element = current.map(asObject).find((item) => item !== undefined && asText(item.id) === segment);
+      current = element?.value;
+    } else {
+      current = asObject(current)?.[segment];
+    }
+    if (current === undefined) return undefined;
+  }
+  return current;
+}

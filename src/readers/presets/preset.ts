@@ -1,0 +1,52 @@
+import { InputError } from '../../core/errors.ts';
+import { isBlankHtml } from '../../mapper/html.ts';
+import type { SourceAttachment, SourceNote } from '../source-note.ts';
+import { asText, type JsonObject } from './json-value.ts';
+import type { People } from './people.ts';
+
+/** Ticket-level facts shared by all of a ticket's notes. */
+export interface TicketFacts {
+  readonly ticket: string;
+  readonly customerEmail?: string;
+  readonly subject?: string;
+}
+
+/** One message of a ticket as a preset reads it; the preset reader adds ticket facts and origin. */
+export type PresetMessage = Pick<SourceNote, 'id' | 'createdAt' | 'text' | 'html' | 'author' | 'visibility' | 'channel'> & {
+  readonly attachments: readonly SourceAttachment[];
+};
+
+export interface PresetTicket {
+  readonly facts: TicketFacts;
+  readonly messages: readonly PresetMessage[];
+}
+
+export interface PresetOptions {
+  readonly people: People;
+  readonly systemEvents: 'line' | 'skip';
+}
+
+/** A platform's export layout: which wrapper keys hold its records and how a record becomes messages. */
+export interface Preset {
+  readonly wrapperKeys: readonly string[];
+  /** Throws InputError when the record is not a ticket of this platform. */
+  ticketOf(record: JsonObject, options: PresetOptions): PresetTicket;
+}
+
+/** HTML when there is some (exports keep an empty `html_body: ""` next to a real `body`), else plain text. */
+export function messageBody(htmlCandidates: readonly unknown[], textCandidates: readonly unknown[]): Pick<PresetMessage, 'text' | 'html'> {
+  for (const value of htmlCandidates) {
+    if (typeof value === 'string' && !isBlankHtml(value)) return { text: value, html: true };
+  }
+  for (const value of textCandidates) {
+    if (typeof value === 'string' && value.trim() !== '') return { text: value, html: false };
+  }
+  return { text: '', html: false };
+}
+
+/** The record's own id: without it nothing can be keyed, so the record is one reject. */
+export function requiredId(value: unknown, field: string, what: string): string {
+  const id = asText(value);
+  if (id === undefined) throw new InputError('invalid_record', `${what} without "${field}"`, field);
+  return id;
+}

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateConfig, type ImportConfig } from '../../src/config/load.ts';
+import { startSimulator, type RunningSimulator, type SeedFile, type SimThread } from '../../src/simulator/index.ts';
+
+export const CREDENTIALS = { appId: 'test-app', appSecret: 'test-secret-do-not-print-4f9c' };
+export const ENV = { HELPSCOUT_APP_ID: CREDENTIALS.appId, HELPSCOUT_APP_SECRET: CREDENTIALS.appSecret };
+
+export interface NoteRow {
+  ticket: string;
+  id: string;
+  createdAt: string;
+  text: string;
+  conversation?: number | string;
+  customerEmail?: string;
+  subject?: string;
+}
+
+export interface ImportEnv {
+  readonly dir: string;
+  readonly sim: RunningSimulator;
+  readonly configPath: string;
+  readonly config: ImportConfig;
+  close(): Promise<void>;
+}
+
+const COLUMNS = ['ticket', 'id', 'createdAt', 'text', 'conversation', 'customerEmail', 'subject'] as const;
+
+export function csvOf(rows: readonly NoteRow[]): string {
+  const cell = (v: string | number | undefined): string => {
+    const s = v === undefined ? '' : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
+
+/** A temp folder with the notes as CSV, a simulator on loopback seeded as asked, and a config for both. */
+export async function importEnv(rows: readonly NoteRow[], seed: SeedFile = {}, extra: { target?: Record<string, unknown>; policy?: Record<string, unknown> } = {}): Promise<ImportEnv> {
+  const dir = mkdtempSync(join(tmpdir(), 'hs-import-test-'));
+  writeFileSync(join(dir, 'notes.csv'), csvOf(rows));
+  const sim = await startSimulator({
+    seed: { credentials: [CREDENTIALS], mailboxes: [{ id: 1, name: 'Support' }], users: [{ id: 1, firstName: 'Ada', lastName: 'Admin', email: 'ada@example.com' }], ...seed },
+  });
+  const raw = {
+    source: { format: 'csv', path: 'notes.csv', attribution: false },
+    target: { baseUrl: sim.url, mailboxId: 1, requestsPerMinute: 100_000, reconcileAfterSeconds: 0, ...extra.target },
+    policy: { overflow: 'continue', tooOld: 'continue', ...extra.policy },
+    checkpoint: 'state/checkpoint.jsonl',
+    reports: 'reports',
+  };
+  const configPath = join(dir, 'import.config.json');
+  writeFileSync(configPath, JSON.stringify(raw, null, 2));
+  const config = validateConfig(raw, configPath);
+  return {
+    dir,
+    sim,
+    configPath,
+    config,
+    async close() {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Imported notes in the simulator, per conversation, oldest first as stored. */
+export function importedThreads(sim: RunningSimulator): Map<number, SimThread[]> {
+  const out = new Map<number, SimThread[]>();
+  for (const conversation of sim.state.conversations.values()) {
+    const notes = conversation.threads.filter((t) => t.type === 'note' && t.imported);
+    if (notes.length > 0) out.set(conversation.id, notes);
+  }
+  return out;
+}
+
+/** How many times each body occurs among all imported notes. */
+export function bodyCounts(sim: RunningSimulator): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const threads of importedThreads(sim).values()) for (const t of threads) counts.set(t.body, (counts.get(t.body) ?? 0) + 1);
+  return counts;
+}
+
+/** Rows for `tickets` tickets of `perTicket` notes each, a minute apart, unique bodies. */
+export function generateRows(tickets: number, perTicket: number, target: (ticket: number) => Partial<NoteRow> = () => ({})): NoteRow[] {
+  const rows: NoteRow[] = [];
+  const base = Date.UTC(2022, 0, 1) / 1000;
+  for (let t = 0; t < tickets; t++) {
+    for (let n = 0; n < perTicket; n++) {
+      rows.push({
+        ticket: `T${t}`,
+        id: String(n),
+        createdAt: new Date((base + t * 86_400 + n * 60) * 1000).toISOString().replace('.000Z', 'Z'),
+        text: `body of T${t} note ${n}`,
+        customerEmail: `customer${t}@example.com`,
+        subject: `Ticket ${t}`,
+        ...target(t),
+      });
+    }
+  }
+  return rows;
+}

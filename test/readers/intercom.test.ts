@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { notesOf, readAll, rejectsOf, sourceOf } from './helpers.ts';
+
+describe('intercom reader', () => {
+  it('imports source as the first note, dated by the conversation', async () => {
+    const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_null_author_lead.json')));
+    expect(notes[0]).toMatchObject({ ticket: '9001', id: 'source', createdAt: 1719492825, text: '<p>Hi, is anyone there?</p>', html: true, visibility: 'public' });
+    expect(notes.map((n) => n.id)).toEqual(['source', 'p1', 'p2']);
+  });
+
+  it('names a lead with null name and empty email by its type', async () => {
+    const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_null_author_lead.json')));
+    expect(notes.map((n) => n.author)).toEqual(['Lead', 'Ann Admin', 'Lead']);
+    expect(notes[0]?.customerEmail).toBeUndefined();
+  });
+
+  it('turns bodiless system parts into one short line each, by author', async () => {
+    const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_system_events.json')));
+    expect(notes.filter((n) => n.visibility === 'system').map((n) => n.text)).toEqual([
+      'Conversation attribute updated by Operator',
+      'Conversation assigned by Ann Admin',
+      'Conversation closed by Ann Admin',
+      'Sla applied',
+    ]);
+  });
+
+  it('keeps a close part that carries text as a message, and notes private', async () => {
+    const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_system_events.json')));
+    expect(notes.find((n) => n.id === 'e3')).toMatchObject({ text: '<p>Goodbye :)</p>', visibility: 'public' });
+    expect(notes.find((n) => n.id === 'n1')).toMatchObject({ visibility: 'private', html: true });
+  });
+
+  it('skips system events with systemEvents "skip"', async () => {
+    const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_system_events.json', { systemEvents: 'skip' })));
+    expect(notes.map((n) => n.id)).toEqual(['source', 'n1', 'e3', 'c1']);
+  });
+
+  it('keeps an attachment-only comment and links upload attachments', async () => {
+    const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_system_events.json')));
+    expect(notes.find((n) => n.id === 'c1')).toMatchObject({ text: '', attachments: [{ fileName: 'photo.jpg', size: 100 }] });
+    expect(notes[0]?.attachments).toEqual([{ fileName: 'invoice.pdf', mimeType: 'application/pdf', url: 'https://downloads.intercomcdn.com/i/o/1/invoice.pdf', size: 5000 }]);
+  });
+
+  it('takes the customer email from the first user author and the subject without tags', async () => {
+    const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_system_events.json')));
+    expect(notes[0]).toMatchObject({ customerEmail: 'visitor@example.org', subject: 'Billing', author: 'visitor@example.org' });
+  });
+
+  it('reads a {"conversations": [...]} list and a conversation field mapping', async () => {
+    const items = await readAll(sourceOf('intercom', 'intercom_conversation_list.json', { conversationField: 'custom_attributes.helpscout_id' }));
+    expect(rejectsOf(items)).toEqual([]);
+    expect(notesOf(items).map((n) => [n.ticket, n.id, n.conversation])).toEqual([
+      ['9101', 'source', '777'],
+      ['9102', 'source', undefined],
+      ['9102', 'q1', undefined],
+    ]);
+  });
+
+  it('reads the legacy 1.x conversation_message as the first note', async () => {
+    const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_legacy_conversation_message.json')));
+    expect(notes).toMatchObject([
+      { id: 'source', createdAt: 1400850973, author: 'Teammate', customerEmail: 'legacy@example.com', attachments: [{ fileName: 'signature', url: 'http://example.com/signature.jpg' }] },
+      { id: '4412', createdAt: 1400857494, author: 'Customer' },
+    ]);
+  });
+});

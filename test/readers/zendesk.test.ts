@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, notesOf, readAll, rejectsOf, sourceOf } from './helpers.ts';
+
+const users = join(FIXTURES, 'zendesk/zendesk_users.csv');
+
+describe('zendesk reader', () => {
+  it('imports comment 1 once and never the description that repeats it', async () => {
+    const notes = notesOf(await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson')));
+    expect(notes.filter((n) => n.ticket === '101').map((n) => n.id)).toEqual(['1001', '1002', '1003']);
+    expect(notes.some((n) => n.id === 'description')).toBe(false);
+    expect(notes[0]).toMatchObject({ ticket: '101', createdAt: '2024-02-01T09:00:00Z', html: true, customerEmail: 'carla@example.com', subject: 'Printer on fire' });
+  });
+
+  it('marks public and private comments and keeps the via channel', async () => {
+    const notes = notesOf(await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson')));
+    expect(notes.slice(0, 3).map((n) => [n.visibility, n.channel])).toEqual([
+      ['public', 'email'],
+      ['private', 'web'],
+      ['public', 'email'],
+    ]);
+  });
+
+  it('falls back to the plain body when html_body is empty, keeping non-ASCII text', async () => {
+    const notes = notesOf(await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson')));
+    expect(notes[1]).toMatchObject({ html: false, text: 'Internal: check the warranty.\nIt’s still valid ▇▇▇▇.' });
+  });
+
+  it('keeps a literal backslash-n as text, never unescaping twice', async () => {
+    const notes = notesOf(await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson')));
+    expect(notes.find((n) => n.ticket === '102')?.text).toBe('Voicemail transcript:\\nplease call back');
+  });
+
+  it('names authors from embedded people, and from the users file first', async () => {
+    const without = notesOf(await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson')));
+    expect(without.slice(0, 3).map((n) => n.author)).toEqual(['Carla Customer', 'Alex Agent', undefined]);
+    const withUsers = notesOf(await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson', { users })));
+    expect(withUsers.slice(0, 3).map((n) => n.author)).toEqual(['Carla C. (users file)', 'Alex Agent', 'Sam Supervisor']);
+  });
+
+  it('lists attachment URLs as link attachments with their names', async () => {
+    const notes = notesOf(await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson')));
+    expect(notes[1]?.attachments).toEqual([
+      { fileName: 'warranty.pdf', mimeType: 'application/pdf', url: 'https://example.zendesk.com/attachments/token/abc/?name=warranty.pdf', size: 1234 },
+    ]);
+  });
+
+  it('maps tickets to conversations from the map file, else from a custom field', async () => {
+    const mapped = notesOf(
+      await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson', { conversationMap: join(FIXTURES, 'zendesk/zendesk_conversation_map.csv') })),
+    );
+    expect(mapped.map((n) => [n.ticket, n.conversation])).toEqual([
+      ['101', '4242'],
+      ['101', '4242'],
+      ['101', '4242'],
+      ['102', undefined],
+    ]);
+    const byField = notesOf(await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson', { conversationField: 'custom_fields.360001' })));
+    expect(byField[0]?.conversation).toBe('555');
+  });
+
+  it('reads the same tickets from a pretty-printed {"tickets": [...]} file', async () => {
+    const fromWrapper = notesOf(await readAll(sourceOf('zendesk', 'zendesk_tickets_wrapper.json')));
+    const fromLines = notesOf(await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson')));
+    expect(fromWrapper.map((n) => [n.ticket, n.id, n.text])).toEqual(fromLines.map((n) => [n.ticket, n.id, n.text]));
+    expect(fromWrapper.map((n) => n.origin.line)).toEqual([1, 1, 1, 2]);
+  });
+
+  it('imports the description of a ticket that has no comments, and nothing for an empty one', async () => {
+    const items = await readAll(sourceOf('zendesk', 'zendesk_ticket_without_comments_uses_description.ndjson'));
+    expect(notesOf(items)).toMatchObject([{ ticket: '301', id: 'description', text: 'I want a refund.', createdAt: 1706778000, visibility: 'public' }]);
+    expect(rejectsOf(items)).toEqual([]);
+  });
+
+  it('reads Comment events of an audits page, with the audit author as fallback', async () => {
+    const notes = notesOf(await readAll(sourceOf('zendesk', 'zendesk_audits_comment_events.json', { users })));
+    expect(notes.map((n) => [n.ticket, n.id, n.createdAt, n.visibility])).toEqual([
+      ['401', '5002', '2023-09-09T23:52:05Z', 'private'],
+      ['401', '5012', '2023-09-09T23:52:05Z', 'public'],
+    ]);
+    expect(notes.map((n) => n.author)).toEqual([undefined, 'Carla C. (users file)']);
+  });
+
+  it('rejects a broken line, an array line and a ticket without id, and keeps reading', async () => {
+    const items = await readAll(sourceOf('zendesk', 'zendesk_bad_line_between_tickets.ndjson'));
+    expect(notesOf(items).map((n) => n.ticket)).toEqual(['501', '503']);
+    expect(rejectsOf(items).map((r) => [r.reason, r.origin.line])).toEqual([
+      ['invalid_json', 2],
+      ['invalid_record', 5],
+      ['invalid_record', 6],
+    ]);
+  });
+
+  it('gives each note canonical fields for rejects.csv', async () => {
+    const notes = notesOf(await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson')));
+    expect(notes[1]?.fields).toMatchObject({ ticket: '101', id: '1002', createdAt: '2024-02-01T09:30:00Z', author: 'Alex Agent', customerEmail: 'carla@example.com' });
+    expect(JSON.parse(notes[1]?.fields.attachments ?? '')).toHaveLength(1);
+  });
+});
