@@ -104,10 +104,10 @@ describe('merged conversations', () => {
       },
     });
     expect(merged).toBe(true);
-    expect(result.counts.done).toBe(24);
+    expect(result.counts.done).toBe(20);
     expect(result.delivery.moved).toBeGreaterThan(0);
     expect(importedThreads(env.sim).get(33)).toHaveLength(20);
-    expectExactlyOnceInOrder(env, 24);
+    expectExactlyOnceInOrder(env, 20);
   });
 
   it('a conversation that does not exist: its notes are rejected conversation_not_found', async () => {

@@ -40,7 +40,11 @@ export async function importEnv(rows: readonly NoteRow[], seed: SeedFile = {}, e
   const dir = mkdtempSync(join(tmpdir(), 'hs-import-test-'));
   writeFileSync(join(dir, 'notes.csv'), csvOf(rows));
   const sim = await startSimulator({
-    seed: { credentials: [CREDENTIALS], mailboxes: [{ id: 1, name: 'Support' }], users: [{ id: 1, firstName: 'Ada', lastName: 'Admin', email: 'ada@example.com' }], ...seed },
+    seed: { credentials: [CREDENTIALS], mailboxes: [{ id: 1, name: 'Support' }], users: [{ id: 1, firstName: 'Ada', lastName: 'Admin', email: 'ada@example.com' }],
+      // The budget matches the config's requestsPerMinute; rate tests seed their own.
+      rateLimit: { unitsPerWindow: 100_000, windowSeconds: 60 },
+      ...seed,
+    },
   });
   const raw = {
     source: { format: 'csv', path: 'notes.csv', attribution: false },
