@@ -1,22 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runImport } from '../../src/pipeline/run-import.ts';
-import { bodyCounts, ENV, generateRows, importEnv, importedThreads, type ImportEnv } from '../helpers/import-env.ts';
+import { ENV, expectExactlyOnceInOrder, generateRows, importEnv, importedThreads, type ImportEnv } from '../helpers/import-env.ts';
 
 let env: ImportEnv;
 afterEach(async () => env.close());
-
-/** Every generated note landed exactly once, and each conversation holds its notes oldest first. */
-function expectExactlyOnceInOrder(e: ImportEnv, expected: number): void {
-  const counts = bodyCounts(e.sim);
-  const ours = [...counts].filter(([body]) => body.startsWith('body of '));
-  expect(ours).toHaveLength(expected);
-  expect(ours.filter(([, n]) => n !== 1)).toEqual([]);
-  for (const threads of importedThreads(e.sim).values()) {
-    const times = threads.filter((t) => t.body.startsWith('body of ')).map((t) => t.createdAt);
-    expect(times).toEqual([...times].sort());
-  }
-  for (const c of e.sim.state.conversations.values()) expect(c.threads.length).toBeLessThanOrEqual(100);
-}
 
 function statuses(e: ImportEnv, route: string): Record<string, number> {
   const requests = e.sim.state.counters.snapshot().requests;

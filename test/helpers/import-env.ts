@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig, type ImportConfig } from '../../src/config/load.ts';
@@ -88,7 +89,8 @@ export function bodyCounts(sim: RunningSimulator): Map<string, number> {
 /** Rows for `tickets` tickets of `perTicket` notes each, a minute apart, unique bodies. */
 export function generateRows(tickets: number, perTicket: number, target: (ticket: number) => Partial<NoteRow> = () => ({})): NoteRow[] {
   const rows: NoteRow[] = [];
-  const base = Date.UTC(2022, 0, 1) / 1000;
+  // Far enough back that thousands of tickets a day apart stay in the past.
+  const base = Date.UTC(2012, 0, 1) / 1000;
   for (let t = 0; t < tickets; t++) {
     for (let n = 0; n < perTicket; n++) {
       rows.push({
@@ -103,4 +105,17 @@ export function generateRows(tickets: number, perTicket: number, target: (ticket
     }
   }
   return rows;
+}
+
+/** Every generated note landed exactly once, and each conversation holds its notes oldest first. */
+export function expectExactlyOnceInOrder(e: ImportEnv, expected: number): void {
+  const counts = bodyCounts(e.sim);
+  const ours = [...counts].filter(([body]) => body.startsWith('body of '));
+  expect(ours).toHaveLength(expected);
+  expect(ours.filter(([, n]) => n !== 1)).toEqual([]);
+  for (const threads of importedThreads(e.sim).values()) {
+    const times = threads.filter((t) => t.body.startsWith('body of ')).map((t) => t.createdAt);
+    expect(times).toEqual([...times].sort());
+  }
+  for (const c of e.sim.state.conversations.values()) expect(c.threads.length).toBeLessThanOrEqual(100);
 }
