@@ -134,6 +134,9 @@ export class HelpScoutClient {
       let outcome: HttpResponse | HsImportError;
       try {
         outcome = await this.limiter.schedule(units, () => this.send(request, token));
+        // Observed once this request has left the limiter's in-flight count: the server's
+        // remaining already includes it.
+        this.limiter.observe(numericHeader(outcome.headers, 'x-ratelimit-remaining-minute'), numericHeader(outcome.headers, 'x-ratelimit-limit-minute'));
       } catch (error) {
         // Connection reset or timeout: a write may or may not have been stored.
         outcome = new RetriableError('network', `network error: ${(error as Error).message}`, undefined, request.method !== 'GET');
@@ -174,9 +177,7 @@ export class HelpScoutClient {
     this.stats.requests++;
     if (request.method === 'GET') this.stats.reads++;
     else this.stats.writes++;
-    const response = await this.options.transport.send({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } });
-    this.limiter.observe(numericHeader(response.headers, 'x-ratelimit-remaining-minute'), numericHeader(response.headers, 'x-ratelimit-limit-minute'));
-    return response;
+    return this.options.transport.send({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } });
   }
 
   /** Exponential backoff with full jitter, capped. */

@@ -27,6 +27,8 @@ export class RateLimiter {
   /** The budget per window: ours, or the server's `X-RateLimit-Limit-Minute` when that is lower. */
   private units: number;
   private inFlightUnits = 0;
+  /** Units we sent in the current window: the server may say more is left than our budget allows. */
+  private spentInWindow = 0;
   private refillTimer: NodeJS.Timeout | undefined;
   private pausedUntil = 0;
   readonly stats: RateLimiterStats = { unitsSpent: 0, pauses: 0, pausedMs: 0 };
@@ -42,6 +44,7 @@ export class RateLimiter {
   async schedule<T>(units: number, task: () => Promise<T>): Promise<T> {
     return this.bottleneck.schedule({ weight: units }, async () => {
       this.inFlightUnits += units;
+      this.spentInWindow += units;
       this.stats.unitsSpent += units;
       this.armRefill();
       try {
@@ -57,14 +60,17 @@ export class RateLimiter {
     if (limit !== undefined && Number.isFinite(limit) && limit > 0) this.units = Math.min(this.options.units, limit);
     if (remaining === undefined || !Number.isFinite(remaining)) return;
     if (remaining > this.lastRemaining) {
-      // The server's window turned over: its end is now one window away.
+      // The server's window turned over: its end is now one window away, and what is in
+      // flight is counted in the new one.
       this.windowStart = this.now();
+      this.spentInWindow = this.inFlightUnits;
       this.armRefill(true);
     }
     this.lastRemaining = remaining;
     if (this.now() < this.pausedUntil) return;
-    // Requests of ours still in flight are not in the server's count yet.
-    this.setReservoir(Math.max(0, remaining - this.inFlightUnits));
+    // Requests of ours still in flight are not in the server's count yet; and never more than
+    // our own budget, whatever the server would allow.
+    this.setReservoir(Math.max(0, Math.min(remaining - this.inFlightUnits, this.units - this.spentInWindow)));
   }
 
   /** A 429: nothing is sent by anyone in this process until the server's window turns over. */
@@ -103,6 +109,7 @@ export class RateLimiter {
       this.refillTimer = undefined;
       this.windowStart = Math.max(this.now(), at);
       this.lastRemaining = this.units;
+      this.spentInWindow = this.inFlightUnits;
       this.setReservoir(Math.max(0, this.units - this.inFlightUnits));
     }, Math.max(0, at - this.now()) + 20);
     this.refillTimer.unref();

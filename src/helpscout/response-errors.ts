@@ -7,6 +7,7 @@ import {
   RetriableError,
   type HsImportError,
 } from '../core/errors.ts';
+import { parseJsonObject } from './json-object.ts';
 import type { HttpResponse } from './transport.ts';
 
 export interface RequestContext {
@@ -35,7 +36,7 @@ export function retryAfterMs(headers: Readonly<Record<string, string>>): number 
 export function errorForResponse(response: HttpResponse, context: RequestContext): HsImportError | undefined {
   const { status } = response;
   if (status < 300 || status === 301 || status === 401) return undefined;
-  const details = parseVndError(response.body);
+  const details: VndError | undefined = parseJsonObject(response.body);
   const message = describe(status, details);
   const write = context.method !== 'GET';
   if (status === 429) return new RetriableError('rate_limited', 'rate limited (429)', retryAfterMs(response.headers) ?? 60_000);
@@ -50,15 +51,6 @@ export function errorForResponse(response: HttpResponse, context: RequestContext
   if (status === 408) return new RetriableError('http_408', message, undefined, write);
   if (status >= 400) return new ApiRejectedError(status, message, details?._embedded?.errors ?? []);
   return new FatalError('unexpected_status', `unexpected HTTP ${status} from Help Scout`);
-}
-
-function parseVndError(body: string): VndError | undefined {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return parsed !== null && typeof parsed === 'object' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function describe(status: number, error: VndError | undefined): string {

@@ -1,5 +1,6 @@
 import { FatalError, RetriableError } from '../core/errors.ts';
 import type { Credentials } from './credentials.ts';
+import { parseJsonObject } from './json-object.ts';
 import type { Transport } from './transport.ts';
 
 /**
@@ -56,8 +57,8 @@ export class TokenManager {
       );
     }
     if (response.status !== 200) throw new RetriableError(`http_${response.status}`, `token request answered HTTP ${response.status}`);
-    const parsed = JSON.parse(response.body) as { access_token?: unknown; expires_in?: unknown };
-    if (typeof parsed.access_token !== 'string') throw new FatalError('auth_failed', 'token response has no access_token');
+    const parsed: { access_token?: unknown; expires_in?: unknown } | undefined = parseJsonObject(response.body);
+    if (typeof parsed?.access_token !== 'string') throw new FatalError('auth_failed', 'the token endpoint answered 200 without an access_token: is target.baseUrl really Help Scout?');
     const lifetimeMs = (typeof parsed.expires_in === 'number' ? parsed.expires_in : 7200) * 1000;
     // Renew before expiry: a tenth of the lifetime early, at most a minute.
     this.#expiresAt = this.now() + lifetimeMs - Math.min(60_000, lifetimeMs / 10);
