@@ -20,6 +20,21 @@ export interface NoteRecordInput {
   readonly subject: string | undefined;
 }
 
+/** A table laid bare for saving between runs (the resume index, DESIGN §6): no copies. */
+export interface NoteTableColumns {
+  readonly keys: readonly string[];
+  readonly ticketNames: readonly string[];
+  readonly ticketEmail: readonly (string | null)[];
+  readonly ticketSubject: readonly (string | null)[];
+  readonly ticketOf: Int32Array;
+  readonly conversationOf: Float64Array;
+  readonly epochOf: Float64Array;
+  readonly bytesOf: Int32Array;
+  readonly offsetOf: Float64Array;
+  readonly lengthOf: Int32Array;
+  readonly lineOf: Int32Array;
+}
+
 class GrowableColumn<T extends Float64Array | Int32Array> {
   constructor(
     private data: T,
@@ -27,6 +42,10 @@ class GrowableColumn<T extends Float64Array | Int32Array> {
   ) {}
   get array(): T {
     return this.data;
+  }
+  /** Takes saved data as it is (a view, no copy); a later `set` past its end grows a copy. */
+  adopt(data: T): void {
+    this.data = data;
   }
   set(index: number, value: number): void {
     if (index >= this.data.length) {
@@ -54,6 +73,44 @@ export class NoteTable {
   private readonly offsetOf = new GrowableColumn(f64(1024), f64);
   private readonly lengthOf = new GrowableColumn(i32(1024), i32);
   private readonly lineOf = new GrowableColumn(i32(1024), i32);
+
+  /** A table rebuilt from saved columns, without reading the export again. */
+  static fromColumns(c: NoteTableColumns): NoteTable {
+    const table = new NoteTable();
+    // A loop, not push(...keys): a million arguments would overflow the stack.
+    for (const key of c.keys) table.keys.push(key);
+    c.ticketNames.forEach((name, i) => {
+      table.ticketIndex.set(name, i);
+      table.ticketNames.push(name);
+      table.ticketEmail.push(c.ticketEmail[i] ?? undefined);
+      table.ticketSubject.push(c.ticketSubject[i] ?? undefined);
+    });
+    table.ticketOf.adopt(c.ticketOf);
+    table.conversationOf.adopt(c.conversationOf);
+    table.epochOf.adopt(c.epochOf);
+    table.bytesOf.adopt(c.bytesOf);
+    table.offsetOf.adopt(c.offsetOf);
+    table.lengthOf.adopt(c.lengthOf);
+    table.lineOf.adopt(c.lineOf);
+    return table;
+  }
+
+  columns(): NoteTableColumns {
+    const n = this.size;
+    return {
+      keys: this.keys,
+      ticketNames: this.ticketNames,
+      ticketEmail: this.ticketEmail.map((e) => e ?? null),
+      ticketSubject: this.ticketSubject.map((s) => s ?? null),
+      ticketOf: this.ticketOf.array.subarray(0, n),
+      conversationOf: this.conversationOf.array.subarray(0, n),
+      epochOf: this.epochOf.array.subarray(0, n),
+      bytesOf: this.bytesOf.array.subarray(0, n),
+      offsetOf: this.offsetOf.array.subarray(0, n),
+      lengthOf: this.lengthOf.array.subarray(0, n),
+      lineOf: this.lineOf.array.subarray(0, n),
+    };
+  }
 
   get size(): number {
     return this.keys.length;

@@ -1,0 +1,112 @@
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import type { Reject } from '../core/reject.ts';
+import { NoteTable, type NoteTableColumns } from '../plan/note-table.ts';
+
+/** What pass 1 produced: enough to plan and deliver without reading the export again. */
+export interface SavedIndex {
+  readonly table: NoteTable;
+  readonly rejects: readonly Reject[];
+  readonly rowsRead: number;
+}
+
+/** Saved in this order after the header, each on an 8-byte boundary. */
+const NUMERIC = ['ticketOf', 'conversationOf', 'epochOf', 'bytesOf', 'offsetOf', 'lengthOf', 'lineOf'] as const;
+
+interface IndexHeader {
+  readonly v: 1;
+  /** Config and input fingerprints: an index of another export or config is never used. */
+  readonly fingerprint: string;
+  /** The spool this index points into, by size: a spool cut short by a crash is not trusted. */
+  readonly spoolBytes: number;
+  readonly size: number;
+  readonly rowsRead: number;
+  /** Byte length of each section after the header, in order: numeric columns, then JSON. */
+  readonly sections: readonly number[];
+}
+
+/** Sections start on 8-byte boundaries so Float64Array views need no copy. */
+const pad8 = (n: number): number => (n + 7) & ~7;
+
+/**
+ * Saves pass 1 next to the spool (DESIGN §6): a resumed run plans from it instead of parsing
+ * the export again. Written to a temporary file and renamed, so an index that exists is whole.
+ */
+export function saveIndex(path: string, fingerprint: string, spoolPath: string, index: SavedIndex): void {
+  const c = index.table.columns();
+  const json = Buffer.from(JSON.stringify({ keys: c.keys, ticketNames: c.ticketNames, ticketEmail: c.ticketEmail, ticketSubject: c.ticketSubject, rejects: index.rejects }));
+  const numeric = NUMERIC.map((name) => c[name]);
+  const header: IndexHeader = {
+    v: 1,
+    fingerprint,
+    spoolBytes: statSync(spoolPath).size,
+    size: index.table.size,
+    rowsRead: index.rowsRead,
+    sections: [...numeric.map((a) => a.byteLength), json.length],
+  };
+  const temporary = `${path}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    let at = writeBlock(fd, 0, Buffer.from(JSON.stringify(header) + '\n'));
+    for (const column of numeric) at = writeBlock(fd, at, Buffer.from(column.buffer, column.byteOffset, column.byteLength));
+    writeBlock(fd, at, json);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+}
+
+/** The saved index when it belongs to this config, input and spool; undefined means index again. */
+export function loadIndex(path: string, fingerprint: string, spoolPath: string): SavedIndex | undefined {
+  if (!existsSync(path) || !existsSync(spoolPath)) return undefined;
+  const file = readFileSync(path);
+  const newline = file.indexOf(10);
+  if (newline < 0) return undefined;
+  let header: IndexHeader;
+  try {
+    header = JSON.parse(file.subarray(0, newline).toString('utf8')) as IndexHeader;
+  } catch {
+    return undefined;
+  }
+  if (header.v !== 1 || header.fingerprint !== fingerprint || header.spoolBytes !== statSync(spoolPath).size) return undefined;
+  if (header.sections.length !== NUMERIC.length + 1) return undefined;
+  // A fresh ArrayBuffer at offset 0: every section offset is then 8-aligned.
+  const aligned = file.byteOffset % 8 === 0;
+  const buffer = aligned ? file.buffer : file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+  const base = aligned ? file.byteOffset : 0;
+  let at = base + pad8(newline + 1);
+  const next = (bytes: number): number => {
+    const start = at;
+    at += pad8(bytes);
+    return start;
+  };
+  const n = header.size;
+  const [ticketOf, conversationOf, epochOf, bytesOf, offsetOf, lengthOf, lineOf, jsonStart] = header.sections.map(next);
+  const json = JSON.parse(Buffer.from(buffer, jsonStart, header.sections[NUMERIC.length]).toString('utf8')) as Pick<
+    NoteTableColumns,
+    'keys' | 'ticketNames' | 'ticketEmail' | 'ticketSubject'
+  > & { rejects: Reject[] };
+  const table = NoteTable.fromColumns({
+    keys: json.keys,
+    ticketNames: json.ticketNames,
+    ticketEmail: json.ticketEmail,
+    ticketSubject: json.ticketSubject,
+    ticketOf: new Int32Array(buffer, ticketOf, n),
+    conversationOf: new Float64Array(buffer, conversationOf, n),
+    epochOf: new Float64Array(buffer, epochOf, n),
+    bytesOf: new Int32Array(buffer, bytesOf, n),
+    offsetOf: new Float64Array(buffer, offsetOf, n),
+    lengthOf: new Int32Array(buffer, lengthOf, n),
+    lineOf: new Int32Array(buffer, lineOf, n),
+  });
+  return { table, rejects: json.rejects, rowsRead: header.rowsRead };
+}
+
+/** Removes a saved index (a new import starts from the export). */
+export function dropIndex(path: string): void {
+  rmSync(path, { force: true });
+}
+
+function writeBlock(fd: number, at: number, bytes: Buffer): number {
+  writeSync(fd, bytes, 0, bytes.length, at);
+  return at + pad8(bytes.length);
+}
