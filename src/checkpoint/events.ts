@@ -3,6 +3,22 @@ export type CheckpointEvent = HeaderEvent | IndexedEvent | IntentEvent | DoneEve
 
 export type StepKind = 'add-note' | 'create-conversation' | 'link-note';
 
+/** Where the export sends a note: a Help Scout conversation it names, or a new one. */
+export type TargetKind = 'existing' | 'new';
+
+export function targetKindOf(conversation: number | undefined): TargetKind {
+  return conversation === undefined ? 'new' : 'existing';
+}
+
+export const EVENT_TYPES = ['header', 'indexed', 'intent', 'done', 'aborted', 'rejected', 'moved'] as const;
+
+/** One input file as it was when the import started. */
+export interface FileFingerprint {
+  readonly path: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
 export interface HeaderEvent {
   readonly t: 'header';
   readonly v: 1;
@@ -10,6 +26,11 @@ export interface HeaderEvent {
   readonly importId: string;
   readonly config: string;
   readonly input: string;
+  /** What `config` hashes (no secrets live in the config), to say what changed on resume. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  readonly files?: readonly FileFingerprint[];
+  /** A later header: a run resumed with --force despite changes; its fingerprints are current. */
+  readonly forced?: boolean;
   readonly at: string;
 }
 
@@ -20,6 +41,8 @@ export interface IndexedEvent {
   readonly notes: number;
   /** Rows the reader or mapper refused (not logged one by one: they are recomputed every run). */
   readonly inputRejects: number;
+  /** Indexed notes per target kind, for `status` to tell what is left of each. */
+  readonly byTarget?: Readonly<Record<TargetKind, number>>;
   readonly at: number;
 }
 
@@ -77,6 +100,7 @@ export interface RejectedEvent {
   readonly key: string;
   readonly reason: string;
   readonly message: string;
+  readonly target?: TargetKind;
   readonly at: number;
 }
 

@@ -1,16 +1,19 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FatalError } from '../core/errors.ts';
 import type { CheckpointEvent } from './events.ts';
 
 /** Where delivery records what it is about to do and what it did. */
 export interface CheckpointStore {
+  /** Written to the kernel before it returns: survives the process being killed. */
   append(event: CheckpointEvent): void;
+  /** Resolves once everything appended so far is on disk (survives a power cut). */
+  durable(): Promise<void>;
   close(): void;
 }
 
 export interface LogWriterOptions {
-  /** fdatasync at most this often: a power cut can lose at most this window of events. */
+  /** Done, rejected and moved events are fdatasync'ed at least this often. */
   readonly syncIntervalMs?: number;
   /** false: no fsync at all (the bench's baseline). */
   readonly sync?: boolean;
@@ -18,16 +21,24 @@ export interface LogWriterOptions {
 
 /**
  * Append-only JSONL. Each event is written with a synchronous write before `append` returns,
- * so it survives the process being killed the next instant (the kernel has it); fsync runs in
- * batches against power loss. A write failure (disk full, read-only) stops the run: nothing is
- * sent that was not logged first.
+ * so it survives the process being killed the next instant (the kernel has it). Against power
+ * loss, fsync is batched (group commit): an intent is awaited with `durable()` before its
+ * request goes out, and every lane waiting at that moment shares one fdatasync. Done, rejected
+ * and moved events are not awaited: a power cut can lose the last `syncIntervalMs` of them,
+ * which only puts those notes back in doubt (their intents are on disk) for the next run to
+ * reconcile; a `done` is never on disk without its 201. A write failure (disk full, read-only)
+ * stops the run: nothing is sent that was not logged first.
  */
 export class LogWriter implements CheckpointStore {
   private readonly fd: number;
-  private lastSync = 0;
-  private dirty = false;
   private readonly syncIntervalMs: number;
   private readonly sync: boolean;
+  /** Events written, and events covered by a finished fdatasync. */
+  private written = 0;
+  private synced = 0;
+  private lastSync = Date.now();
+  private syncing: Promise<void> | undefined;
+  private failure: FatalError | undefined;
 
   constructor(
     readonly path: string,
@@ -45,39 +56,90 @@ export class LogWriter implements CheckpointStore {
   }
 
   append(event: CheckpointEvent): void {
+    if (this.failure) throw this.failure;
     try {
-      writeSync(this.fd, JSON.stringify(event) + '\n');
-      this.dirty = true;
-      const now = Date.now();
-      if (this.sync && now - this.lastSync >= this.syncIntervalMs) this.flush(now);
+      const line = Buffer.from(JSON.stringify(event) + '\n');
+      // A short write (file size limit, disk nearly full) is retried: the retry fails loudly.
+      for (let offset = 0; offset < line.length; ) offset += writeSync(this.fd, line, offset);
     } catch (error) {
-      throw unwritable(this.path, error);
+      throw (this.failure = unwritable(this.path, error));
+    }
+    this.written++;
+    if (this.sync && this.syncing === undefined && Date.now() - this.lastSync >= this.syncIntervalMs) {
+      // Not awaited: a failure is kept and thrown by the next append or durable().
+      this.syncing = this.syncNow().catch(() => undefined);
     }
   }
 
-  close(): void {
-    if (this.sync && this.dirty) this.flush(Date.now());
-    closeSync(this.fd);
+  async durable(): Promise<void> {
+    if (!this.sync) return;
+    const wanted = this.written;
+    while (this.synced < wanted) {
+      if (this.failure) throw this.failure;
+      this.syncing ??= this.syncNow();
+      await this.syncing.catch(() => undefined);
+    }
+    if (this.failure) throw this.failure;
   }
 
-  private flush(now: number): void {
-    fdatasyncSync(this.fd);
-    this.lastSync = now;
-    this.dirty = false;
+  /** Events appended that a power cut could still lose. */
+  get unsynced(): number {
+    return this.sync ? this.written - this.synced : 0;
+  }
+
+  close(): void {
+    try {
+      if (this.sync && this.written > this.synced && !this.failure) fdatasyncSync(this.fd);
+      this.synced = this.written;
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+
+  /** One fdatasync covering every event written before it started. */
+  private async syncNow(): Promise<void> {
+    const upTo = this.written;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        fdatasync(this.fd, (error) => {
+          if (error) reject(error);
+          else resolve();
+        });
+      });
+      this.synced = Math.max(this.synced, upTo);
+      this.lastSync = Date.now();
+    } catch (error) {
+      this.failure ??= unwritable(this.path, error);
+      throw this.failure;
+    } finally {
+      this.syncing = undefined;
+    }
   }
 }
 
 /** A crash mid-write leaves a last line without its newline: cut it, or the next event would join it. */
 function cutTornTail(fd: number): void {
   const size = fstatSync(fd).size;
-  if (size === 0) return;
-  const tail = Buffer.alloc(Math.min(size, 1 << 16));
-  readSync(fd, tail, 0, tail.length, size - tail.length);
-  if (tail[tail.length - 1] === 0x0a) return;
-  const lastNewline = tail.lastIndexOf(0x0a);
-  ftruncateSync(fd, lastNewline < 0 ? size - tail.length : size - tail.length + lastNewline + 1);
+  const last = Buffer.alloc(1);
+  if (size === 0 || (readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 0x0a)) return;
+  // Walk back a block at a time to the last newline (a line may be longer than one block).
+  const block = Buffer.alloc(1 << 16);
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - block.length);
+    readSync(fd, block, 0, end - start, start);
+    const newline = block.subarray(0, end - start).lastIndexOf(0x0a);
+    if (newline >= 0) {
+      ftruncateSync(fd, start + newline + 1);
+      return;
+    }
+    end = start;
+  }
+  ftruncateSync(fd, 0);
 }
 
 function unwritable(path: string, error: unknown): FatalError {
-  return new FatalError('checkpoint_unwritable', `cannot write the checkpoint ${path}: ${(error as Error).message}. Free disk space or fix permissions, then run again (nothing unlogged was sent).`);
+  return new FatalError(
+    'checkpoint_unwritable',
+    `cannot write the checkpoint ${path}: ${(error as Error).message}. Free disk space or fix permissions, then run again (nothing unlogged was sent).`,
+  );
 }

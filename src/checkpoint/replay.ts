@@ -1,6 +1,6 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { FatalError } from '../core/errors.ts';
-import type { CheckpointEvent, DoneEvent, HeaderEvent, IndexedEvent, IntentEvent } from './events.ts';
+import { EVENT_TYPES, type CheckpointEvent, type DoneEvent, type HeaderEvent, type IndexedEvent, type IntentEvent, type TargetKind } from './events.ts';
 
 /** What earlier runs created for one lane, for the planner. */
 export interface LaneRecord {
@@ -10,13 +10,20 @@ export interface LaneRecord {
   readonly continuations: Map<number, { linkFrom: number; linked: boolean }>;
 }
 
+export type ByTarget = Record<TargetKind, number>;
+
 export interface ReplayedState {
+  /** The first header: the import's id. */
   readonly header?: HeaderEvent;
+  /** The last header (a --force resume writes one): the fingerprints a resume is checked against. */
+  readonly currentHeader?: HeaderEvent;
   readonly indexed?: IndexedEvent;
   /** Notes done per step kind: into existing conversations, or in ones the tool created. */
   readonly doneByKind: Record<'add-note' | 'create-conversation', number>;
+  /** Notes done and rejected per target kind (what the export asked for). */
+  readonly doneByTarget: ByTarget;
+  readonly rejectedByTarget: ByTarget & { unknown: number };
   readonly doneKeys: Set<string>;
-  readonly doneSteps: Set<string>;
   readonly rejected: Map<string, { reason: string; message: string }>;
   /** Intents with neither `done` nor `aborted`: they may or may not have landed. */
   readonly inDoubt: Map<string, IntentEvent>;
@@ -27,78 +34,202 @@ export interface ReplayedState {
   readonly tornLine?: number;
 }
 
-/** Streams a log in chunks and hands each complete line to `onLine` with its number. */
-export function forEachLine(path: string, onLine: (line: string, lineNumber: number, last: boolean) => void): void {
+/** Lane ids are `conversation:<id>` or `ticket:<source id>` (see plan/build-plan.ts). */
+export function laneTarget(lane: string): TargetKind {
+  return lane.startsWith('ticket:') ? 'new' : 'existing';
+}
+
+const NEWLINE = 0x0a;
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+
+/** One line of a file as bytes: `buffer[start, end)`, at byte `offset` of the file. */
+type LineVisitor = (buffer: Buffer, start: number, end: number, lineNumber: number, offset: number, last: boolean) => void;
+
+/**
+ * Streams a file in blocks and hands each line over as bytes; `last` is true for a final line
+ * without its newline. Lines are cut on bytes, so a character split across two blocks is never
+ * mangled, and nothing is decoded that the visitor does not ask for.
+ */
+function forEachLineBytes(path: string, visit: LineVisitor): void {
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.alloc(1 << 20);
-    let carry = '';
+    let buffer = Buffer.alloc(1 << 20);
+    let filled = 0;
+    let bufferOffset = 0;
     let lineNumber = 0;
     for (;;) {
-      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (filled === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(buffer.length)]);
+      const read = readSync(fd, buffer, filled, buffer.length - filled, null);
       if (read === 0) break;
-      const text = carry + buffer.toString('utf8', 0, read);
-      const lines = text.split('\n');
-      carry = lines.pop() ?? '';
-      for (const line of lines) onLine(line, ++lineNumber, false);
+      const end = filled + read;
+      let start = 0;
+      for (let nl = buffer.indexOf(NEWLINE, filled); nl >= 0 && nl < end; nl = buffer.indexOf(NEWLINE, start)) {
+        visit(buffer, start, nl, ++lineNumber, bufferOffset + start, false);
+        start = nl + 1;
+      }
+      buffer.copy(buffer, 0, start, end);
+      bufferOffset += start;
+      filled = end - start;
     }
-    if (carry !== '') onLine(carry, ++lineNumber, true);
+    if (filled > 0) visit(buffer, 0, filled, ++lineNumber, bufferOffset, true);
   } finally {
     closeSync(fd);
   }
 }
 
-/** Rebuilds the state of an import from its log; no network. */
+/** Each line as text, with its number; `last` is true for a final line without its newline. */
+export function forEachLine(path: string, onLine: (line: string, lineNumber: number, last: boolean) => void): void {
+  forEachLineBytes(path, (buffer, start, end, lineNumber, _offset, last) => {
+    onLine(buffer.toString('utf8', start, end), lineNumber, last);
+  });
+}
+
+function corrupt(path: string, lineNumber: number, what: string): FatalError {
+  return new FatalError(
+    'checkpoint_corrupt',
+    `checkpoint ${path} line ${lineNumber} ${what}; the log is damaged (restore it from a backup, or move it away to start the import over)`,
+  );
+}
+
+function parseEvent(path: string, line: string, lineNumber: number): CheckpointEvent {
+  let event: unknown;
+  try {
+    event = JSON.parse(line);
+  } catch {
+    throw corrupt(path, lineNumber, 'is not valid JSON');
+  }
+  const t = event !== null && typeof event === 'object' ? (event as { t?: unknown }).t : undefined;
+  if (!EVENT_TYPES.some((known) => known === t)) throw corrupt(path, lineNumber, `is not a checkpoint event (${line.slice(0, 60)})`);
+  return event as CheckpointEvent;
+}
+
+const tags = new Map<string, Buffer>();
+function tagOf(name: string): Buffer {
+  let tag = tags.get(name);
+  if (!tag) tags.set(name, (tag = Buffer.from(`"${name}":`)));
+  return tag;
+}
+
+/**
+ * The string value of `"name":"…"` in a line JSON.stringify wrote, read from the bytes without
+ * parsing (an unescaped `"name":"` cannot occur inside a string value). Undefined when absent,
+ * not a string, or escaped (the caller then parses the line).
+ */
+function stringField(buffer: Buffer, start: number, end: number, name: string): string | undefined {
+  const tag = tagOf(name);
+  const at = buffer.indexOf(tag, start);
+  if (at < 0 || at >= end || buffer[at + tag.length] !== QUOTE) return undefined;
+  const from = at + tag.length + 1;
+  const to = buffer.indexOf(QUOTE, from);
+  if (to < 0 || to >= end || buffer.subarray(from, to).includes(BACKSLASH)) return undefined;
+  return buffer.toString('utf8', from, to);
+}
+
+/** `"keys":["a","b"]` read from the bytes; undefined when escaped. */
+function keysField(buffer: Buffer, start: number, end: number): string[] | undefined {
+  const tag = tagOf('keys');
+  const at = buffer.indexOf(tag, start);
+  if (at < 0 || at >= end || buffer[at + tag.length] !== 0x5b) return undefined;
+  const close = buffer.indexOf(0x5d, at);
+  if (close < 0 || close >= end) return undefined;
+  const list = buffer.subarray(at + tag.length + 1, close);
+  if (list.length === 0) return [];
+  if (list.includes(BACKSLASH) || list[0] !== QUOTE || list[list.length - 1] !== QUOTE) return undefined;
+  return list.toString('utf8', 1, list.length - 1).split('","');
+}
+
+const INTENT_PREFIX = Buffer.from('{"t":"intent",');
+const DONE_PREFIX = Buffer.from('{"t":"done",');
+
+function startsWith(buffer: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  return end - start >= prefix.length && buffer.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0;
+}
+
+/**
+ * Rebuilds the state of an import from its log; no network. Intents and add-note `done`s, most
+ * of a big log, are read field by field from the bytes (JSON.parse would be most of the time);
+ * intents still without `done` at the end are read again from the file and parsed in full.
+ */
 export function replayCheckpoint(path: string): ReplayedState {
   const state = {
     doneKeys: new Set<string>(),
-    doneSteps: new Set<string>(),
     rejected: new Map<string, { reason: string; message: string }>(),
     inDoubt: new Map<string, IntentEvent>(),
     moved: new Map<number, number>(),
     lanes: new Map<string, LaneRecord>(),
     doneByKind: { 'add-note': 0, 'create-conversation': 0 },
+    doneByTarget: { existing: 0, new: 0 },
+    rejectedByTarget: { existing: 0, new: 0, unknown: 0 },
     events: 0,
   };
+  const pending = new Map<string, { offset: number; length: number; lineNumber: number }>();
   let header: HeaderEvent | undefined;
+  let currentHeader: HeaderEvent | undefined;
   let indexed: IndexedEvent | undefined;
   let tornLine: number | undefined;
   if (!existsSync(path)) return state;
-  forEachLine(path, (line, lineNumber, last) => {
-    if (line.trim() === '') return;
-    let event: CheckpointEvent;
-    try {
-      event = JSON.parse(line) as CheckpointEvent;
-    } catch {
-      // A crash mid-write can only cut the last line; anything else is damage we must not guess about.
-      if (last) {
-        tornLine = lineNumber;
+  if (!statSync(path).isFile()) throw new FatalError('checkpoint_unreadable', `the checkpoint ${path} is not a file; point "checkpoint" in the config at a file path`);
+
+  const settle = (step: string, lane: string, kind: DoneEvent['kind'], keys: readonly string[]): void => {
+    pending.delete(step);
+    for (const key of keys) {
+      if (state.doneKeys.has(key)) continue;
+      state.doneKeys.add(key);
+      if (kind !== 'link-note') state.doneByKind[kind]++;
+      state.doneByTarget[laneTarget(lane)]++;
+    }
+  };
+
+  forEachLineBytes(path, (buffer, start, end, lineNumber, offset, last) => {
+    // Every event ends with a newline in the same write: a last line without one was cut by a
+    // crash (the writer cuts it off before appending). Anything else is damage we must not guess about.
+    if (last) {
+      tornLine = lineNumber;
+      return;
+    }
+    if (start === end) return;
+    const whole = buffer[end - 1] === 0x7d;
+    if (whole && startsWith(buffer, start, end, INTENT_PREFIX)) {
+      const step = stringField(buffer, start, end, 'step');
+      if (step !== undefined) {
+        state.events++;
+        pending.set(step, { offset, length: end - start, lineNumber });
         return;
       }
-      throw new FatalError('checkpoint_corrupt', `checkpoint ${path} line ${lineNumber} is not valid JSON; the log is damaged (restore it, or move it away to start over)`);
+    } else if (whole && startsWith(buffer, start, end, DONE_PREFIX) && stringField(buffer, start, end, 'kind') === 'add-note') {
+      const step = stringField(buffer, start, end, 'step');
+      const lane = stringField(buffer, start, end, 'lane');
+      const keys = keysField(buffer, start, end);
+      if (step !== undefined && lane !== undefined && keys !== undefined) {
+        state.events++;
+        settle(step, lane, 'add-note', keys);
+        return;
+      }
     }
+    const event = parseEvent(path, buffer.toString('utf8', start, end), lineNumber);
     state.events++;
     switch (event.t) {
       case 'header':
+        if (header !== undefined && event.importId !== header.importId) throw corrupt(path, lineNumber, `starts another import (${event.importId}, not ${header.importId})`);
         header ??= event;
+        currentHeader = event;
         break;
       case 'indexed':
         indexed = event;
         break;
       case 'intent':
-        state.inDoubt.set(event.step, event);
+        pending.set(event.step, { offset, length: end - start, lineNumber });
         break;
       case 'done':
-        state.inDoubt.delete(event.step);
-        state.doneSteps.add(event.step);
-        for (const key of event.keys) state.doneKeys.add(key);
-        if (event.kind !== 'link-note') state.doneByKind[event.kind] += event.keys.length;
+        settle(event.step, event.lane, event.kind, event.keys);
         recordLane(state.lanes, event);
         break;
       case 'aborted':
-        state.inDoubt.delete(event.step);
+        pending.delete(event.step);
         break;
       case 'rejected':
+        if (!state.rejected.has(event.key)) state.rejectedByTarget[event.target ?? 'unknown']++;
         state.rejected.set(event.key, { reason: event.reason, message: event.message });
         break;
       case 'moved':
@@ -106,7 +237,25 @@ export function replayCheckpoint(path: string): ReplayedState {
         break;
     }
   });
-  return { ...state, ...(header ? { header } : {}), ...(indexed ? { indexed } : {}), ...(tornLine === undefined ? {} : { tornLine }) };
+  if (pending.size > 0) {
+    const fd = openSync(path, 'r');
+    try {
+      for (const [step, at] of pending) {
+        const bytes = Buffer.alloc(at.length);
+        readSync(fd, bytes, 0, at.length, at.offset);
+        state.inDoubt.set(step, parseEvent(path, bytes.toString('utf8'), at.lineNumber) as IntentEvent);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return {
+    ...state,
+    ...(header ? { header } : {}),
+    ...(currentHeader ? { currentHeader } : {}),
+    ...(indexed ? { indexed } : {}),
+    ...(tornLine === undefined ? {} : { tornLine }),
+  };
 }
 
 function recordLane(lanes: Map<string, LaneRecord>, event: DoneEvent): void {

@@ -21,6 +21,12 @@ Options:
   --verbose        print every request on stderr (Authorization never shown)
   -h, --help       this text
 
+Reports (in the config's "reports" folder; every line says [simulated] against the embedded simulator):
+  plan.md, plan.json    from plan: counts, rejects by reason, requests by kind, estimated duration
+  run.md, run.json      from run: done, rejected, in doubt, left, requests, 429s, retries, rate used
+  rejects.csv           original fields + reason + message + file + line: fix and feed back as a csv source
+  id-map.csv            source ticket and note -> Help Scout conversation and thread
+
 Credentials come only from the environment: HELPSCOUT_APP_ID, HELPSCOUT_APP_SECRET.
 
 Exit codes:

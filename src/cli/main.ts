@@ -1,24 +1,11 @@
-import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load.ts';
 import { ConfigError, FatalError, HsImportError } from '../core/errors.ts';
-import type { RequestEvent } from '../helpscout/client.ts';
-import { planImport } from '../pipeline/plan-import.ts';
-import { runImport } from '../pipeline/run-import.ts';
-import { importStatus } from '../pipeline/status.ts';
-import { writePlanReport } from '../report/plan-report.ts';
-import { writeRunReport } from '../report/run-report.ts';
-import { simulateCommand } from './commands/simulate.ts';
 import { EXIT } from './exit-codes.ts';
 import { HELP } from './help.ts';
-import { progressView } from './progress.ts';
+import { err, out } from './output.ts';
 
-const out = (line: string): void => {
-  process.stdout.write(line + '\n');
-};
-const err = (line: string): void => {
-  process.stderr.write(line + '\n');
-};
+// Each command is loaded when it runs: `--help`, `status` and a config error answer without
+// loading the HTTP client, the simulator and the pipeline.
 
 /** The one top-level catch: every error becomes a message and an exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -46,9 +33,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const command = positionals[0];
-  if (values.help || command === undefined) {
+  if (values.help) {
     out(HELP);
-    return command === undefined && !values.help ? EXIT.badConfig : EXIT.ok;
+    return EXIT.ok;
+  }
+  if (command === undefined) {
+    err(`hs-import: which command? plan, run, status or simulate\n\n${HELP}`);
+    return EXIT.badConfig;
   }
   try {
     const selection = {
@@ -57,30 +48,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     switch (command) {
       case 'plan': {
-        const config = loadConfig(values.config);
-        const result = await planImport(config, { ...selection, checkRemote: values['check-remote'] });
-        const report = writePlanReport(config.reports, result);
-        report.lines.forEach((line) => { out(line); });
-        out(`reports: ${report.files.join(', ')}`);
-        return EXIT.ok;
+        const { planCommand } = await import('./commands/plan.ts');
+        return await planCommand(values.config, { ...selection, checkRemote: values['check-remote'] });
       }
-      case 'run':
+      case 'run': {
+        const { runCommand } = await import('./commands/run.ts');
         return await runCommand(values.config, { ...selection, force: values.force, verbose: values.verbose, ...(values['log-file'] ? { logFile: values['log-file'] } : {}) });
+      }
       case 'status': {
-        const config = loadConfig(values.config);
-        const s = importStatus(config);
-        if (!s.exists) {
-          out(`no checkpoint yet at ${config.checkpoint}: nothing has run`);
-          return EXIT.ok;
-        }
-        out(`done: ${s.done} (${s.doneIntoExisting} into existing conversations, ${s.doneIntoCreated} in ${s.conversationsCreated} created conversations)`);
-        out(`rejected: ${s.rejected} during delivery, ${s.inputRejects} at reading`);
-        out(`in doubt: ${s.inDoubt}${s.inDoubt > 0 ? ' (the next run checks Help Scout before sending anything)' : ''}`);
-        out(`left: ${s.left === undefined ? 'unknown (no run has indexed the export yet)' : s.left}`);
-        if (s.tornLine !== undefined) err(`warning: checkpoint line ${s.tornLine} was cut short by a crash and is ignored`);
-        return EXIT.ok;
+        const { statusCommand } = await import('./commands/status.ts');
+        return statusCommand(values.config);
       }
       case 'simulate': {
+        const { simulateCommand } = await import('./commands/simulate.ts');
         const simulator = await simulateCommand({ port: positiveInt('--port', values.port, true), ...(values.seed ? { seedPath: values.seed } : {}) }, out);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
@@ -95,53 +75,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     return reportError(error);
-  }
-}
-
-interface RunFlags {
-  readonly limit?: number;
-  readonly only?: readonly string[];
-  readonly force: boolean;
-  readonly verbose: boolean;
-  readonly logFile?: string;
-}
-
-async function runCommand(configPath: string, flags: RunFlags): Promise<number> {
-  const config = loadConfig(configPath);
-  const abort = new AbortController();
-  const onSigint = (): void => {
-    err('\ninterrupted: finishing requests in flight and flushing the checkpoint (Ctrl-C again to kill)');
-    abort.abort();
-    process.once('SIGINT', () => process.exit(EXIT.interrupted));
-  };
-  process.once('SIGINT', onSigint);
-  const view = progressView(process.stderr);
-  const onRequest = (event: RequestEvent): void => {
-    if (flags.verbose) err(`${event.method} ${event.path} → ${event.status} (${event.ms} ms, attempt ${event.attempt})`);
-    if (flags.logFile) appendFileSync(flags.logFile, JSON.stringify({ type: 'request', at: new Date().toISOString(), ...event }) + '\n');
-  };
-  try {
-    const result = await runImport(config, {
-      ...(flags.limit === undefined ? {} : { limit: flags.limit }),
-      ...(flags.only === undefined ? {} : { only: flags.only }),
-      force: flags.force,
-      signal: abort.signal,
-      onProgress: (p) => { view.update(p); },
-      onRequest,
-      onNotice: (message) => { err(`notice: ${message}`); },
-    });
-    view.stop();
-    const report = writeRunReport(config.reports, result);
-    if (flags.logFile) {
-      for (const r of result.results()) appendFileSync(flags.logFile, JSON.stringify({ type: 'result', ...r }) + '\n');
-    }
-    report.lines.forEach((line) => { out(line); });
-    out(`reports: ${report.files.join(', ')}`);
-    if (result.interrupted) return EXIT.interrupted;
-    return result.counts.rejected > 0 || result.counts.inDoubt > 0 ? EXIT.finishedWithRejects : EXIT.ok;
-  } finally {
-    view.stop();
-    process.off('SIGINT', onSigint);
   }
 }
 

@@ -13,7 +13,7 @@ export function progressView(stream: NodeJS.WriteStream, intervalMs = 5000): Pro
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: '{phase} [{bar}] {value}/{total} notes | {rate}/s | ETA {eta_formatted} | rejected {rejected} | 429s {limited}{paused}',
+        format: '{phase} [{bar}] {value}/{total} notes | {rate}/s | ETA {etaText} | rejected {rejected} | 429s {limited}{paused}',
         hideCursor: true,
         clearOnComplete: false,
       },
@@ -22,7 +22,7 @@ export function progressView(stream: NodeJS.WriteStream, intervalMs = 5000): Pro
     let startedBar = false;
     return {
       update(p) {
-        const payload = { phase: p.phase.padEnd(9), rejected: p.rejected, limited: p.rateLimited, paused: p.paused ? ' | paused (429)' : '', rate: rate(p.done, started) };
+        const payload = { phase: p.phase.padEnd(9), rejected: p.rejected, limited: p.rateLimited, paused: p.paused ? ' | paused (429)' : '', rate: rate(p.done, started), etaText: eta(p, started) };
         if (!startedBar) {
           bar.start(Math.max(p.total, 1), p.done, payload);
           startedBar = true;
@@ -54,4 +54,14 @@ export function progressView(stream: NodeJS.WriteStream, intervalMs = 5000): Pro
 function rate(done: number, started: number): string {
   const seconds = (Date.now() - started) / 1000;
   return seconds > 0 ? (done / seconds).toFixed(1) : '0';
+}
+
+/** Time left at the rate so far; unknown ("?") until a note is done, rather than "NaN" or "Infinity". */
+function eta(p: RunProgress, started: number): string {
+  const perSecond = p.done / Math.max(0.001, (Date.now() - started) / 1000);
+  if (p.done === 0 || perSecond === 0) return '?';
+  const seconds = Math.ceil((p.total - p.done) / perSecond);
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }

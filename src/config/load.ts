@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { issueLines } from './issue-message.ts';
 import { configSchema, PLAN_BUDGETS, type ParsedConfig } from './schema.ts';
-import { secretProblems } from './secret-problems.ts';
+import { redactSecrets, secretProblems } from './secret-problems.ts';
 
 export interface RateBudget {
   /** Units (GET 1, write 2) the account may spend per window. */
@@ -39,7 +39,8 @@ export function loadConfig(configPath: string): ImportConfig {
 export function validateConfig(raw: unknown, configPath: string, env: NodeJS.ProcessEnv = process.env): ImportConfig {
   const secrets = secretProblems(raw, env);
   const problems = [...secrets.problems];
-  const parsed = configSchema.safeParse(raw);
+  // reportInput: the messages say what was found, and a missing key is told apart from a wrong one.
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       // A credential key is already reported as such; "unknown key" on top would be noise.
@@ -48,11 +49,10 @@ export function validateConfig(raw: unknown, configPath: string, env: NodeJS.Pro
     }
   }
   problems.push(...targetProblems(raw));
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const configDir = dirname(configPath);
+  problems.push(...missingFiles(raw, configDir));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(redactSecrets(problems, env));
   const config = resolvePaths(parsed.data, configDir);
-  const missing = missingFiles(config);
-  if (missing.length > 0) throw new ConfigError(missing);
   const units = config.target.requestsPerMinute ?? PLAN_BUDGETS[config.target.plan];
   return { ...config, configPath, configDir, budget: { units, windowMs: config.target.rateWindowSeconds * 1000 } };
 }
@@ -90,12 +90,25 @@ function resolvePaths(config: ParsedConfig, dir: string): ParsedConfig {
   };
 }
 
-function missingFiles(config: ParsedConfig): string[] {
-  const files: [string, string | undefined][] = [
-    ['source.path', config.source.path],
-    ['source.users', config.source.users],
-    ['source.conversationMap', config.source.conversationMap],
-    ['target.simulator', config.target.simulator],
-  ];
-  return files.filter(([, p]) => p !== undefined && !existsSync(p)).map(([key, p]) => `${key}: file not found: ${String(p)}`);
+/** The files the config names that do not exist, looked up on the raw input so they join the schema's problems. */
+function missingFiles(raw: unknown, dir: string): string[] {
+  const at = (section: string, key: string): unknown => {
+    const part = (raw as Record<string, unknown> | null)?.[section];
+    return part !== null && typeof part === 'object' ? (part as Record<string, unknown>)[key] : undefined;
+  };
+  const files = [
+    ['source', 'path'],
+    ['source', 'users'],
+    ['source', 'conversationMap'],
+    ['target', 'simulator'],
+  ] as const;
+  const problems: string[] = [];
+  for (const [section, key] of files) {
+    const value = at(section, key);
+    // Wrong types and empty strings are the schema's to report.
+    if (typeof value !== 'string' || value === '') continue;
+    const path = resolve(dir, value);
+    if (!existsSync(path)) problems.push(`${section}.${key}: file not found: ${path}`);
+  }
+  return problems;
 }

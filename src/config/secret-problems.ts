@@ -36,3 +36,9 @@ export function secretProblems(raw: unknown, env: NodeJS.ProcessEnv): { problems
   }
   return { problems, keys };
 }
+
+/** Problem lines quote what they found: a secret pasted into the wrong field must not be quoted back. */
+export function redactSecrets(lines: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const secrets = ENV_SECRETS.map((name) => env[name]).filter((s): s is string => s !== undefined && s.length >= 8);
+  return lines.map((line) => secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), line));
+}

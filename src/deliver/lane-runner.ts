@@ -1,4 +1,4 @@
-import type { IntentEvent } from '../checkpoint/events.ts';
+import { targetKindOf, type IntentEvent } from '../checkpoint/events.ts';
 import { ApiRejectedError, ConversationMovedError, PreconditionError, RequestTooLargeError } from '../core/errors.ts';
 import type { RejectReason } from '../core/reject.ts';
 import { planLane, type LaneHistory } from '../plan/build-plan.ts';
@@ -250,7 +250,7 @@ class LaneRunner {
       if (ctx.outcome.status[note] !== Status.Pending) continue;
       ctx.outcome.status[note] = Status.Rejected;
       ctx.outcome.rejected.set(note, { reason, message });
-      ctx.store.append({ t: 'rejected', key: ctx.table.key(note), reason, message, at: Date.now() });
+      ctx.store.append({ t: 'rejected', key: ctx.table.key(note), reason, message, target: targetKindOf(ctx.table.conversation(note)), at: Date.now() });
       ctx.stats.notesRejected++;
     }
     ctx.onNoteSettled();

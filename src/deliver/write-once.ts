@@ -1,5 +1,5 @@
 import type { IntentEvent } from '../checkpoint/events.ts';
-import { HsImportError, RetriableError } from '../core/errors.ts';
+import { FatalError, HsImportError, RetriableError } from '../core/errors.ts';
 import { sleep } from '../helpscout/client.ts';
 import type { DeliveryContext } from './context.ts';
 import { reconcileIntent, type ReconcileResult } from './reconcile.ts';
@@ -16,12 +16,14 @@ export type WriteResult<T> =
  */
 export async function writeOnce<T>(ctx: DeliveryContext, intent: IntentEvent, send: () => Promise<T>): Promise<WriteResult<T>> {
   ctx.store.append(intent);
+  await ctx.store.durable();
   for (let attempt = 1; ; attempt++) {
     try {
       return { kind: 'ack', value: await send() };
     } catch (error) {
       if (!(error instanceof RetriableError && error.maybeCommitted)) {
-        if (error instanceof HsImportError) {
+        // A 201 without ids (bad_response) or an unknown status may have stored it: stays in doubt.
+        if (error instanceof HsImportError && !(error instanceof FatalError && (error.code === 'bad_response' || error.code === 'unexpected_status'))) {
           ctx.store.append({ t: 'aborted', step: intent.step, reason: error.code, at: Date.now() });
         }
         throw error;

@@ -30,14 +30,15 @@ export function formatHelpScoutDate(input: string | number | undefined, timezone
   if (NUMERIC.test(text)) return fromEpochNumber(Number(text), text);
   const match = ISO.exec(text);
   if (!match) return invalid(`unrecognised date ${JSON.stringify(truncate(text))}`);
-  const [, y, mo, d, h = '0', mi = '0', s = '0', zone] = match;
+  const [whole, y, mo, d, h = '0', mi = '0', s = '0', zone] = match;
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+  // Date.UTC reads years 0..99 as 1900..1999: such years are out of range anyway (before the epoch).
+  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     return invalid(`date out of range ${JSON.stringify(text)}`);
   }
   const wallClock = Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
@@ -49,7 +50,10 @@ export function formatHelpScoutDate(input: string | number | undefined, timezone
   } else {
     offsetMinutes = timezone === undefined ? 0 : localOffset(wallClock, timezone);
   }
-  return fromEpochSeconds(wallClock - offsetMinutes * 60, text);
+  const epoch = wallClock - offsetMinutes * 60;
+  // Already in Help Scout's form (most exports): the text is the answer, no reformatting.
+  if (epoch >= 0 && zone === 'Z' && whole.length === 20 && whole.charCodeAt(10) === 0x54) return { ok: true, createdAt: whole, epoch };
+  return fromEpochSeconds(epoch, text);
 }
 
 function fromEpochNumber(value: number, text: string): DateResult {
@@ -86,8 +90,11 @@ function localOffset(wallClockSeconds: number, timezone: string): number {
   return zoneOffsetMinutes(timezone, wallClockSeconds - first * 60);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
 function invalid(message: string): DateResult {

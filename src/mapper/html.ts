@@ -4,13 +4,18 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 const SPECIAL = /[&<>"']/g;
 const NEWLINE = /\r\n|\r|\n/g;
 
+const HAS_SPECIAL = /[&<>"']/;
+const HAS_NEWLINE = /[\r\n]/;
+
+// The tests first: most notes have nothing to escape, and a test allocates nothing.
 export function escapeHtml(text: string): string {
-  return text.replace(SPECIAL, (c) => ESCAPES[c] ?? c);
+  return HAS_SPECIAL.test(text) ? text.replace(SPECIAL, (c) => ESCAPES[c] ?? c) : text;
 }
 
 /** Plain text as HTML: escaped, line breaks kept as `<br>`. */
 export function plainToHtml(text: string): string {
-  return escapeHtml(text).replace(NEWLINE, '<br>');
+  const escaped = escapeHtml(text);
+  return HAS_NEWLINE.test(escaped) ? escaped.replace(NEWLINE, '<br>') : escaped;
 }
 
 const TAG = /<[^>]*>/g;

@@ -44,61 +44,53 @@ export function createMapper(options: MapperOptions): Mapper {
   const limits = { exportDir: options.exportDir, maxBytes: options.maxAttachmentBytes };
 
   return (note) => {
-    const reject = (reason: RejectReason, field: string | undefined, message: string): Reject => ({
-      reason,
-      message,
-      origin: note.origin,
-      ...(field === undefined ? {} : { field }),
-      ...(note.ticket === '' ? {} : { ticket: note.ticket }),
-      ...(note.id === '' ? {} : { id: note.id }),
-      fields: note.fields,
-    });
-
     const ticket = note.ticket.trim();
-    if (ticket === '') return reject('missing_field', 'ticket', 'ticket is empty');
+    if (ticket === '') return rejectOf(note, 'missing_field', 'ticket', 'ticket is empty');
     const id = note.id.trim();
-    if (id === '') return reject('missing_field', 'id', 'id is empty');
+    if (id === '') return rejectOf(note, 'missing_field', 'id', 'id is empty');
 
     if (note.createdAt === undefined || (typeof note.createdAt === 'string' && note.createdAt.trim() === '')) {
-      return reject('missing_field', 'createdAt', 'createdAt is empty');
+      return rejectOf(note, 'missing_field', 'createdAt', 'createdAt is empty');
     }
     const date = formatHelpScoutDate(note.createdAt, timezone);
-    if (!date.ok) return reject(date.reason, 'createdAt', date.message);
-    if (date.epoch > nowSeconds) return reject('future_date', 'createdAt', `${date.createdAt} is in the future`);
+    if (!date.ok) return rejectOf(note, date.reason, 'createdAt', date.message);
+    if (date.epoch > nowSeconds) return rejectOf(note, 'future_date', 'createdAt', `${date.createdAt} is in the future`);
 
-    const optional: { conversation?: number; user?: number; customerEmail?: string; subject?: string; status?: string } = {};
+    let conversation: number | undefined;
     if (present(note.conversation)) {
-      const conversation = positiveId(note.conversation);
-      if (typeof conversation !== 'number') return reject('invalid_field', 'conversation', `conversation ${conversation.problem}`);
-      optional.conversation = conversation;
+      const checked = positiveId(note.conversation);
+      if (typeof checked !== 'number') return rejectOf(note, 'invalid_field', 'conversation', `conversation ${checked.problem}`);
+      conversation = checked;
     }
+    let user: number | undefined;
     if (present(note.user)) {
-      const user = positiveId(note.user);
-      if (typeof user !== 'number') return reject('invalid_field', 'user', `user ${user.problem}`);
-      optional.user = user;
+      const checked = positiveId(note.user);
+      if (typeof checked !== 'number') return rejectOf(note, 'invalid_field', 'user', `user ${checked.problem}`);
+      user = checked;
     }
+    let customerEmail: string | undefined;
     if (present(note.customerEmail)) {
-      const email = emailAddress(note.customerEmail);
-      if (typeof email !== 'string') return reject('invalid_field', 'customerEmail', `customerEmail: ${email.problem}`);
-      optional.customerEmail = email;
+      const checked = emailAddress(note.customerEmail);
+      if (typeof checked !== 'string') return rejectOf(note, 'invalid_field', 'customerEmail', `customerEmail: ${checked.problem}`);
+      customerEmail = checked;
     }
+    let status: string | undefined;
     if (present(note.status)) {
-      const status = noteStatus(note.status);
-      if (typeof status !== 'string') return reject('invalid_field', 'status', status.problem);
-      optional.status = status;
+      const checked = noteStatus(note.status);
+      if (typeof checked !== 'string') return rejectOf(note, 'invalid_field', 'status', checked.problem);
+      status = checked;
     }
-    if (present(note.subject)) optional.subject = note.subject.trim();
 
     let list: readonly SourceAttachment[] = [];
     if (typeof note.attachments === 'string') {
       const parsed = parseAttachmentList(note.attachments);
-      if (!parsed.ok) return reject('invalid_field', 'attachments', parsed.message);
+      if (!parsed.ok) return rejectOf(note, 'invalid_field', 'attachments', parsed.message);
       list = parsed.attachments;
     } else if (note.attachments !== undefined) {
       list = note.attachments;
     }
     const attachments = list.length === 0 ? EMPTY : resolveAttachments(list, limits);
-    if (!attachments.ok) return reject(attachments.reason, 'attachments', attachments.message);
+    if (!attachments.ok) return rejectOf(note, attachments.reason, 'attachments', attachments.message);
 
     const text = buildNoteText({
       text: note.text,
@@ -107,13 +99,15 @@ export function createMapper(options: MapperOptions): Mapper {
       links: attachments.links,
       fileCount: attachments.files.length,
     });
-    if (text === undefined) return reject('empty_text', 'text', 'the note has no text and no attachments');
+    if (text === undefined) return rejectOf(note, 'empty_text', 'text', 'the note has no text and no attachments');
 
     const key = noteKey(ticket, id);
-    if (seen.has(key)) return reject('duplicate_note', 'id', `note ${id} of ticket ${ticket} was already read earlier in the export`);
+    if (seen.has(key)) return rejectOf(note, 'duplicate_note', 'id', `note ${id} of ticket ${ticket} was already read earlier in the export`);
     seen.add(key);
 
-    return {
+    // Optional fields are assigned, not spread in: a spread inside a literal costs a microsecond
+    // per note, the largest single cost of mapping a million notes.
+    const draft: Writable<NoteDraft> = {
       key,
       ticket,
       id,
@@ -121,15 +115,34 @@ export function createMapper(options: MapperOptions): Mapper {
       epoch: date.epoch,
       seq: seq++,
       text,
-      ...optional,
       attachments: attachments.files,
       origin: note.origin,
       fields: note.fields,
     };
+    if (conversation !== undefined) draft.conversation = conversation;
+    if (user !== undefined) draft.user = user;
+    if (customerEmail !== undefined) draft.customerEmail = customerEmail;
+    if (present(note.subject)) draft.subject = note.subject.trim();
+    if (status !== undefined) draft.status = status;
+    return draft;
   };
 }
 
 const EMPTY = { ok: true, files: [], links: [] } as const;
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+function rejectOf(note: SourceNote, reason: RejectReason, field: string | undefined, message: string): Reject {
+  return {
+    reason,
+    message,
+    origin: note.origin,
+    ...(field === undefined ? {} : { field }),
+    ...(note.ticket === '' ? {} : { ticket: note.ticket }),
+    ...(note.id === '' ? {} : { id: note.id }),
+    fields: note.fields,
+  };
+}
 
 function present(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';

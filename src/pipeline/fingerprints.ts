@@ -1,27 +1,89 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
+import type { FileFingerprint, HeaderEvent } from '../checkpoint/events.ts';
 import type { ImportConfig } from '../config/load.ts';
 
+export interface Fingerprints {
+  readonly config: string;
+  readonly input: string;
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly files: readonly FileFingerprint[];
+}
+
 /** What in the config changes what gets imported where (not rates, not report folders). */
-export function configFingerprint(config: ImportConfig): string {
+export function configSettings(config: ImportConfig): Record<string, unknown> {
   const { source, target, policy } = config;
-  const relevant = {
+  return {
     source,
     target: { baseUrl: target.baseUrl, simulator: target.simulator, mailboxId: target.mailboxId, user: target.user, status: target.status },
     policy,
   };
-  return sha256(JSON.stringify(relevant));
 }
 
-/** The bytes of every input file: a resumed run must read the same export. */
-export async function inputFingerprint(config: ImportConfig): Promise<string> {
-  const hash = createHash('sha256');
+export async function fingerprintsOf(config: ImportConfig): Promise<Fingerprints> {
+  const settings = configSettings(config);
+  const files: FileFingerprint[] = [];
   for (const path of [config.source.path, config.source.users, config.source.conversationMap]) {
-    if (path === undefined || !existsSync(path)) continue;
-    hash.update(path);
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    if (path !== undefined && existsSync(path)) files.push(await fileFingerprint(path));
   }
-  return hash.digest('hex').slice(0, 32);
+  return {
+    config: sha256(JSON.stringify(settings)),
+    input: sha256(files.map((f) => `${f.path}\n${f.sha256}`).join('\n')),
+    settings,
+    files,
+  };
+}
+
+/** The bytes of one input file: a resumed run must read the same export. */
+async function fileFingerprint(path: string): Promise<FileFingerprint> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { path, bytes, sha256: hash.digest('hex') };
+}
+
+/** What differs between the checkpoint's header and now, one line each; empty = the same import. */
+export function describeChanges(header: HeaderEvent, now: Fingerprints): string[] {
+  const changes: string[] = [];
+  if (header.config !== now.config) {
+    const paths = header.settings === undefined ? [] : differingPaths(header.settings, now.settings, '');
+    changes.push(
+      ...(paths.length > 0
+        ? paths.map((p) => `${p.path}: was ${show(p.was)}, now ${show(p.now)}`)
+        : ['the config changed (source, target or policy)']),
+    );
+  }
+  if (header.input !== now.input) {
+    const before = new Map((header.files ?? []).map((f) => [f.path, f]));
+    const after = new Map(now.files.map((f) => [f.path, f]));
+    for (const [path, was] of before) {
+      const is = after.get(path);
+      if (!is) changes.push(`input ${path}: no longer read (or gone)`);
+      else if (is.sha256 !== was.sha256) changes.push(`input ${path}: content changed (${was.bytes} bytes then, ${is.bytes} now)`);
+    }
+    for (const path of after.keys()) if (!before.has(path)) changes.push(`input ${path}: read now, not when the import started`);
+    if (header.files === undefined) changes.push('the input files changed since this import started');
+  }
+  return changes;
+}
+
+function differingPaths(was: unknown, now: unknown, prefix: string): { path: string; was: unknown; now: unknown }[] {
+  if (isRecord(was) && isRecord(now)) {
+    const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])].sort();
+    return keys.flatMap((key) => differingPaths(was[key], now[key], prefix === '' ? key : `${prefix}.${key}`));
+  }
+  return JSON.stringify(was) === JSON.stringify(now) ? [] : [{ path: prefix, was, now }];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'unset' : JSON.stringify(value);
 }
 
 function sha256(text: string): string {

@@ -2,7 +2,7 @@ import { PLAN_BUDGETS, type AccountPlan } from '../config/schema.ts';
 import type { ImportConfig } from '../config/load.ts';
 import { countingSink } from '../checkpoint/spool.ts';
 import { replayCheckpoint } from '../checkpoint/replay.ts';
-import type { Reject } from '../core/reject.ts';
+import type { Origin, Reject } from '../core/reject.ts';
 import { resolveConversation } from '../deliver/resolve-conversation.ts';
 import type { ClientStats } from '../helpscout/client.ts';
 import { buildPlan } from '../plan/build-plan.ts';
@@ -10,7 +10,6 @@ import { assumedFacts, type ConversationFacts } from '../plan/facts.ts';
 import type { PlanCounts, PlannedReject } from '../plan/plan.ts';
 import { indexSource } from './index-pass.ts';
 import { selectNotes, type Selection } from './selection.ts';
-import { openTarget } from './target.ts';
 
 export interface PlanImportOptions extends Selection {
   /** Read-only GETs to learn real thread counts and merges (counted in the estimate). */
@@ -40,7 +39,8 @@ export interface PlanResult {
   /** Rows refused by reader or mapper, in source order. */
   readonly rejects: readonly Reject[];
   /** Notes the planner refuses (no customer email, conversation gone, overflow policy). */
-  readonly plannedRejects: readonly (PlannedReject & { readonly ticket: string; readonly id: string; readonly line: number })[];
+  readonly plannedRejects: readonly (PlannedReject & { readonly ticket: string; readonly id: string; readonly origin: Origin })[];
+  /** What `--check-remote` spent asking Help Scout (GETs only). */
   readonly remoteRequests?: ClientStats;
   /** Notes per conversation, largest first (the report shows the top). */
   readonly largestLanes: readonly { readonly lane: string; readonly notes: number; readonly requests: number }[];
@@ -58,6 +58,8 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
   let remoteRequests: ClientStats | undefined;
   let simulated = config.target.simulator !== undefined;
   if (options.checkRemote) {
+    // Loaded only here: an offline plan needs neither the HTTP client nor the simulator.
+    const { openTarget } = await import('./target.ts');
     const target = await openTarget(config, options.env ? { env: options.env } : {});
     simulated = target.simulator !== undefined;
     try {
@@ -110,7 +112,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
     plannedRejects: plan.rejects.map((r) => {
       const key = table.key(r.note);
       const ticket = table.ticket(r.note);
-      return { ...r, ticket, id: key.slice(ticket.length + 1), line: table.line(r.note) };
+      return { ...r, ticket, id: key.slice(ticket.length + 1), origin: { file: config.source.path, line: table.line(r.note) } };
     }),
     ...(remoteRequests ? { remoteRequests } : {}),
     largestLanes: [...plan.lanes]

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import PQueue from 'p-queue';
-import type { DoneEvent, IntentEvent } from '../checkpoint/events.ts';
+import { targetKindOf, type DoneEvent, type HeaderEvent, type IntentEvent, type TargetKind } from '../checkpoint/events.ts';
 import { acquireLock } from '../checkpoint/lock.ts';
 import { LogWriter } from '../checkpoint/log-writer.ts';
 import { forEachLine, replayCheckpoint, type ReplayedState } from '../checkpoint/replay.ts';
 import { SpoolReader, SpoolWriter } from '../checkpoint/spool.ts';
 import type { ImportConfig } from '../config/load.ts';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, FatalError } from '../core/errors.ts';
 import type { Reject } from '../core/reject.ts';
 import { emptyStats, type DeliveryContext, type DeliveryStats } from '../deliver/context.ts';
 import { deliverPlan } from '../deliver/deliver.ts';
@@ -21,7 +21,7 @@ import { buildPlan, type LaneHistory } from '../plan/build-plan.ts';
 import type { ConversationFacts } from '../plan/facts.ts';
 import type { NoteTable } from '../plan/note-table.ts';
 import type { PlanCounts } from '../plan/plan.ts';
-import { configFingerprint, inputFingerprint } from './fingerprints.ts';
+import { describeChanges, fingerprintsOf, type Fingerprints } from './fingerprints.ts';
 import { indexSource } from './index-pass.ts';
 import { noteResults, settledRejects, type NoteResult } from './results.ts';
 import { selectNotes, type Selection } from './selection.ts';
@@ -74,17 +74,28 @@ export interface RunResult {
 export async function runImport(config: ImportConfig, options: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
   const notice = options.onNotice ?? (() => undefined);
-  mkdirSync(dirname(config.checkpoint), { recursive: true });
+  try {
+    mkdirSync(dirname(config.checkpoint), { recursive: true });
+  } catch (error) {
+    throw new FatalError('checkpoint_unwritable', `cannot create the checkpoint folder ${dirname(config.checkpoint)}: ${(error as Error).message}`);
+  }
   const lock = acquireLock(`${config.checkpoint}.lock`);
   if (lock.takeover) notice(lock.takeover);
   try {
     let replay = replayCheckpoint(config.checkpoint);
     if (replay.tornLine !== undefined) notice(`checkpoint line ${replay.tornLine} was cut short by a crash and is ignored`);
-    const fingerprints = { config: configFingerprint(config), input: await inputFingerprint(config) };
-    checkFingerprints(replay, fingerprints, options.force === true);
+    const fingerprints = await fingerprintsOf(config);
+    const changes = replay.currentHeader ? describeChanges(replay.currentHeader, fingerprints) : [];
+    if (changes.length > 0 && options.force !== true) {
+      throw new ConfigError([
+        ...changes.map((change) => `checkpoint: ${change} since this import started`),
+        'checkpoint: resume with the original config and files, use a new checkpoint path for a new import, or pass --force to continue anyway',
+      ]);
+    }
     const store = new LogWriter(config.checkpoint, { sync: options.checkpointSync ?? true });
     const importId = replay.header?.importId ?? randomBytes(4).toString('hex');
-    if (!replay.header) store.append({ t: 'header', v: 1, importId, ...fingerprints, at: new Date().toISOString() });
+    if (!replay.header || changes.length > 0) store.append(headerEvent(importId, fingerprints, changes.length > 0));
+    if (changes.length > 0) notice(`resuming with --force despite: ${changes.join('; ')}`);
     const target = await openTarget(config, { ...(options.env ? { env: options.env } : {}), ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
     const { client } = target;
     let stopped = false;
@@ -100,7 +111,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         progress(options, 'index', rows, 0, 0, 0, false);
       });
       const { table } = indexed;
-      store.append({ t: 'indexed', rows: indexed.rowsRead, notes: table.size, inputRejects: indexed.rejects.length, at: Date.now() });
+      store.append({ t: 'indexed', rows: indexed.rowsRead, notes: table.size, inputRejects: indexed.rejects.length, byTarget: notesByTarget(table), at: Date.now() });
       spool = new SpoolReader(spoolPath);
       const outcome = emptyOutcome(table.size);
 
@@ -128,7 +139,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
       for (const r of plan.rejects) {
         outcome.status[r.note] = Status.Rejected;
         outcome.rejected.set(r.note, { reason: r.reason, message: r.message });
-        store.append({ t: 'rejected', key: table.key(r.note), reason: r.reason, message: r.message, at: Date.now() });
+        store.append({ t: 'rejected', key: table.key(r.note), reason: r.reason, message: r.message, target: targetKindOf(table.conversation(r.note)), at: Date.now() });
       }
 
       const stats = emptyStats();
@@ -199,15 +210,15 @@ function progress(options: RunOptions, phase: RunProgress['phase'], total: numbe
   options.onProgress?.({ phase, total, done, rejected, rateLimited, paused });
 }
 
-function checkFingerprints(replay: ReplayedState, now: { config: string; input: string }, force: boolean): void {
-  const header = replay.header;
-  if (!header || force) return;
-  const changed: string[] = [];
-  if (header.config !== now.config) changed.push('checkpoint: the config changed since this import started (source, target or policy)');
-  if (header.input !== now.input) changed.push('checkpoint: the input files changed since this import started');
-  if (changed.length > 0) {
-    throw new ConfigError([...changed, 'checkpoint: resume with the original config and files, use a new checkpoint path for a new import, or pass --force to continue anyway']);
-  }
+function headerEvent(importId: string, fingerprints: Fingerprints, forced: boolean): HeaderEvent {
+  const { config, input, settings, files } = fingerprints;
+  return { t: 'header', v: 1, importId, config, input, settings, files, ...(forced ? { forced } : {}), at: new Date().toISOString() };
+}
+
+function notesByTarget(table: NoteTable): Record<TargetKind, number> {
+  const counts = { existing: 0, new: 0 };
+  for (let note = 0; note < table.size; note++) counts[targetKindOf(table.conversation(note))]++;
+  return counts;
 }
 
 /**

@@ -1,6 +1,16 @@
 import { existsSync } from 'node:fs';
-import { replayCheckpoint } from '../checkpoint/replay.ts';
+import type { TargetKind } from '../checkpoint/events.ts';
+import { laneTarget, replayCheckpoint } from '../checkpoint/replay.ts';
 import type { ImportConfig } from '../config/load.ts';
+
+/** One conversation kind's notes: into conversations the export names, or into new ones. */
+export interface KindStatus {
+  readonly done: number;
+  readonly rejected: number;
+  readonly inDoubt: number;
+  /** Unknown until a run has indexed the export. */
+  readonly left?: number;
+}
 
 export interface ImportStatus {
   readonly exists: boolean;
@@ -16,6 +26,8 @@ export interface ImportStatus {
   readonly inDoubt: number;
   /** Unknown until a run has indexed the export. */
   readonly left?: number;
+  /** Per target kind; `existing` notes that overflowed into a continuation still count as existing. */
+  readonly byKind: Readonly<Record<TargetKind, KindStatus>>;
   readonly tornLine?: number;
 }
 
@@ -23,11 +35,18 @@ export interface ImportStatus {
 export function importStatus(config: ImportConfig): ImportStatus {
   const exists = existsSync(config.checkpoint);
   const replay = replayCheckpoint(config.checkpoint);
-  const inDoubt = [...replay.inDoubt.values()].reduce((n, i) => n + i.keys.length, 0);
+  const inDoubtByKind = { existing: 0, new: 0 };
+  for (const intent of replay.inDoubt.values()) inDoubtByKind[laneTarget(intent.lane)] += intent.keys.length;
+  const inDoubt = inDoubtByKind.existing + inDoubtByKind.new;
   const done = replay.doneKeys.size;
   const rejected = replay.rejected.size;
-  const inputRejects = replay.indexed?.inputRejects ?? 0;
   const notes = replay.indexed?.notes;
+  const indexedByKind = replay.indexed?.byTarget;
+  const kind = (k: TargetKind): KindStatus => {
+    const counts = { done: replay.doneByTarget[k], rejected: replay.rejectedByTarget[k], inDoubt: inDoubtByKind[k] };
+    const total = indexedByKind?.[k];
+    return total === undefined ? counts : { ...counts, left: Math.max(0, total - counts.done - counts.rejected - counts.inDoubt) };
+  };
   let conversationsCreated = 0;
   for (const lane of replay.lanes.values()) conversationsCreated += lane.partsCreated;
   return {
@@ -39,8 +58,9 @@ export function importStatus(config: ImportConfig): ImportStatus {
     doneIntoCreated: replay.doneByKind['create-conversation'],
     conversationsCreated,
     rejected,
-    inputRejects,
+    inputRejects: replay.indexed?.inputRejects ?? 0,
     inDoubt,
+    byKind: { existing: kind('existing'), new: kind('new') },
     ...(replay.tornLine === undefined ? {} : { tornLine: replay.tornLine }),
   };
 }

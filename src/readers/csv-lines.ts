@@ -8,11 +8,10 @@ export class CsvLineTracker {
   private surplus = 0;
 
   /** First line of a record, from its values and csv-parse's `lines` at the record. */
-  recordStart(row: Readonly<Record<string, string>>, reportedLines: number): number {
+  recordStart(values: readonly string[], reportedLines: number): number {
     let breaks = 0;
-    for (const key in row) {
-      const value = row[key];
-      if (value === undefined || (!value.includes('\n') && !value.includes('\r'))) continue;
+    for (const value of values) {
+      if (!value.includes('\n') && !value.includes('\r')) continue;
       const crlf = countOf(value, '\r\n');
       this.surplus += crlf;
       breaks += countOf(value, '\n') + countOf(value, '\r') - crlf;

@@ -27,10 +27,19 @@ export async function inspectAttachments(list: readonly SourceAttachment[], expo
   );
 }
 
-/** The note with its path attachments inspected; the same object when it has none (the common case). */
+/**
+ * Whether a note has path attachments still to look at. Most notes have none: readers test this
+ * first and skip the `await`, which would cost a promise per row.
+ */
+export function needsInspection(note: SourceNote): boolean {
+  const list = note.attachments;
+  return typeof list === 'object' && list.some((a) => a.path !== undefined && a.inspection === undefined);
+}
+
+/** The note with its path attachments inspected; the same object when it has none. */
 export async function withInspectedAttachments(note: SourceNote, exportDir: string): Promise<SourceNote> {
   const list = note.attachments;
-  if (typeof list !== 'object' || !list.some((a) => a.path !== undefined && a.inspection === undefined)) return note;
+  if (typeof list !== 'object' || !needsInspection(note)) return note;
   return { ...note, attachments: await inspectAttachments(list, exportDir) };
 }
 

@@ -1,6 +1,6 @@
 import type { ImportConfig } from '../config/load.ts';
 import { columnNames, noteFromRow } from './canonical-row.ts';
-import { exportDirOf, withInspectedAttachments } from './inspect-attachments.ts';
+import { exportDirOf, needsInspection, withInspectedAttachments } from './inspect-attachments.ts';
 import { isObject, readJsonRecords, recordReject } from './json-records.ts';
 import type { SourceItem, SourceReader } from './source-note.ts';
 
@@ -24,7 +24,7 @@ export function readJsonl(source: Source): SourceReader {
           continue;
         }
         const note = noteFromRow(flatRow(record.value), names, { file, line: record.at });
-        yield { kind: 'note', note: await withInspectedAttachments(note, exportDir) };
+        yield { kind: 'note', note: needsInspection(note) ? await withInspectedAttachments(note, exportDir) : note };
       }
     },
   };

@@ -2,30 +2,62 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PlanResult } from '../pipeline/plan-import.ts';
 import type { WrittenReport } from './run-report.ts';
-import { mdTable, minutesText, rejectsByReason } from './summary.ts';
+import { mdTable, minutesText, rejectsByReason, simulatedTag } from './summary.ts';
 
 /** plan.json and plan.md: what a run would do, what it costs and how long it takes. */
 export function writePlanReport(dir: string, result: PlanResult, firstRejects = 20): WrittenReport {
   mkdirSync(dir, { recursive: true });
-  const planned = result.plannedRejects.map((r) => ({ reason: r.reason, message: r.message, ticket: r.ticket, id: r.id, origin: { file: 'input', line: r.line } }));
-  const all = [...result.rejects.map((r) => ({ ...r, origin: { ...r.origin, file: basename(r.origin.file) } })), ...planned];
+  // Reader, mapper and planner rejects in source order: the first N are the first rows to fix.
+  const all = [...result.rejects, ...result.plannedRejects]
+    .map(({ reason, message, ticket, id, origin }) => ({
+      reason,
+      message,
+      ...(ticket === undefined ? {} : { ticket }),
+      ...(id === undefined ? {} : { id }),
+      origin: { file: basename(origin.file), line: origin.line },
+    }))
+    .sort((a, b) => a.origin.line - b.origin.line);
   const reasons = rejectsByReason(all);
+  const first = all.slice(0, firstRejects);
   const p = result.plan;
   const e = result.estimate;
-  const tag = result.simulated ? ' [simulated]' : '';
+  const tag = simulatedTag(result.simulated);
+  const createdForTickets = p.newConversations - p.continuations;
   const assumption = result.offline
-    ? 'Offline plan: conversations are assumed to have 0 threads and no merges (run `plan --check-remote` to ask Help Scout, read-only).'
-    : 'Thread counts and merges were read from Help Scout (read-only).';
-  const json = { ...result, rejectsByReason: reasons, firstRejects: all.slice(0, firstRejects) };
+    ? 'Offline plan: conversations the export names are assumed to exist with 0 threads and no merges (run `plan --check-remote` to ask Help Scout, read-only).'
+    : `Thread counts and merges were read from Help Scout with ${result.remoteRequests?.reads ?? 0} GET requests (read-only; nothing was written).`;
+  const json = {
+    simulated: result.simulated,
+    offline: result.offline,
+    assumption,
+    rowsRead: result.rowsRead,
+    notesToImport: p.notes,
+    settledBefore: result.settledBefore,
+    rejected: all.length,
+    conversations: { existing: p.existingConversations, new: createdForTickets, continuations: p.continuations },
+    notesPerConversation: { max: p.maxNotesPerLane, p95: p.p95NotesPerLane },
+    plan: p,
+    estimate: e,
+    unitsPerMinute: result.unitsPerMinute,
+    ...(result.remoteRequests ? { remoteRequests: result.remoteRequests } : {}),
+    largestConversations: result.largestLanes,
+    rejectsByReason: reasons,
+    firstRejects: first,
+  };
   const lines = [
-    `hs-import plan${tag}: ${result.rowsRead} rows read, ${p.notes} notes to import into ${p.existingConversations} existing and ${p.newConversations} new conversations (${p.continuations} continuations), ${all.length} rejected`,
+    `hs-import plan${tag}: ${result.rowsRead} rows read, ${p.notes} notes to import${result.settledBefore > 0 ? ` (${result.settledBefore} already settled by earlier runs)` : ''}, ${all.length} rejected`,
+    `conversations${tag}: ${p.existingConversations} existing touched, ${createdForTickets} new to create, ${p.continuations} continuations (100-thread limit); notes per conversation max ${p.maxNotesPerLane}, p95 ${p.p95NotesPerLane}`,
     `requests${tag}: ${e.requests.total} (${e.requests.lookups} lookups, ${e.requests.addNote} notes, ${e.requests.createConversation} creates, ${e.requests.linkNote} links) = ${e.units} rate units`,
     `estimate${tag}: ${minutesText(e.minutes)} at ${result.unitsPerMinute} units/min (standard ${minutesText(e.minutesByPlan.standard)}, plus ${minutesText(e.minutesByPlan.plus)}, pro ${minutesText(e.minutesByPlan.pro)})`,
-    ...(result.offline ? [`note${tag}: offline plan, conversations assumed empty (--check-remote asks Help Scout)`] : []),
+    ...reasons.map((r) => `rejected${tag}: ${r.count} × ${r.reason}`),
+    result.offline
+      ? `assumed${tag}: offline plan, conversations assumed to have 0 threads (--check-remote asks Help Scout, read-only)`
+      : `checked${tag}: ${result.remoteRequests?.reads ?? 0} read-only GETs spent asking Help Scout for thread counts and merges`,
   ];
   const md = [
     `# hs-import plan${tag}`,
     '',
+    ...(result.simulated ? ['> [simulated] Target: the embedded Help Scout simulator. Nothing here concerns a real account.', ''] : []),
     assumption,
     '',
     mdTable(
@@ -36,7 +68,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
         ['already settled by earlier runs', result.settledBefore],
         ['rejected', all.length],
         ['existing conversations touched', p.existingConversations],
-        ['new conversations to create', p.newConversations - p.continuations],
+        ['new conversations to create', createdForTickets],
         ['continuation conversations (100-thread limit)', p.continuations],
         ['notes per conversation: max', p.maxNotesPerLane],
         ['notes per conversation: p95', p.p95NotesPerLane],
@@ -66,20 +98,22 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
       ],
     ),
     '',
+    'A write (note, conversation, link) costs 2 rate units, a GET 1. Other apps on the account spend the same budget.',
+    '',
     '## Largest conversations',
     '',
-    result.largestLanes.length === 0 ? 'None.' : mdTable(['lane', 'notes', 'requests'], result.largestLanes.map((l) => [l.lane, l.notes, l.requests])),
+    result.largestLanes.length === 0 ? 'None.' : mdTable(['conversation', 'notes', 'requests'], result.largestLanes.map((l) => [l.lane, l.notes, l.requests])),
     '',
     '## Rejects by reason',
     '',
     reasons.length === 0 ? 'None.' : mdTable(['reason', 'count', 'examples'], reasons.map((r) => [r.reason, r.count, r.examples.join('<br>')])),
     '',
-    `## First ${Math.min(firstRejects, all.length)} rejects`,
+    `## First ${first.length} rejects`,
     '',
-    all.length === 0 ? 'None.' : mdTable(['where', 'ticket', 'note', 'reason', 'message'], all.slice(0, firstRejects).map((r) => [`${r.origin.file}:${r.origin.line}`, r.ticket ?? '', r.id ?? '', r.reason, r.message])),
+    first.length === 0 ? 'None.' : mdTable(['where', 'ticket', 'note', 'reason', 'message'], first.map((r) => [`${r.origin.file}:${r.origin.line}`, r.ticket ?? '', r.id ?? '', r.reason, r.message])),
     '',
   ].join('\n');
-  writeFileSync(join(dir, 'plan.json'), JSON.stringify(json, null, 2) + '\n');
-  writeFileSync(join(dir, 'plan.md'), md);
-  return { files: [join(dir, 'plan.json'), join(dir, 'plan.md')], lines };
+  const files = { 'plan.json': JSON.stringify(json, null, 2) + '\n', 'plan.md': md };
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return { files: Object.keys(files).map((name) => join(dir, name)), lines };
 }

@@ -22,3 +22,20 @@ export function minutesText(minutes: number): string {
   if (minutes < 120) return `${minutes.toFixed(1)} min`;
   return `${(minutes / 60).toFixed(1)} h`;
 }
+
+/** Every line a report prints says so when the target is the embedded simulator. */
+export function simulatedTag(simulated: boolean): string {
+  return simulated ? ' [simulated]' : '';
+}
+
+export interface NoteCounts {
+  readonly done: number;
+  readonly rejected: number;
+  readonly inDoubt: number;
+  readonly left: number;
+}
+
+/** The first line of `run` and of `status`: the same four numbers, worded the same way. */
+export function notesLine(prefix: string, counts: NoteCounts, doneDetail: string): string {
+  return `${prefix}: ${counts.done} notes done (${doneDetail}), ${counts.rejected} rejected, ${counts.inDoubt} in doubt, ${counts.left} left`;
+}

@@ -9,7 +9,6 @@ import { listThreads } from './routes/list-threads.ts';
 export type ApiHandler = (request: ApiRequest) => SimResponse;
 
 interface Route {
-  /** Also the key under which counters count its requests. */
   template: string;
   handlers: Partial<Record<string, ApiHandler>>;
 }
@@ -21,33 +20,52 @@ const ROUTES: readonly Route[] = [
   { template: '/v2/conversations/{id}/notes', handlers: { POST: createNote } },
 ];
 
-const SEGMENTS = ROUTES.map((r) => r.template.split('/'));
+/** A route ready for matching: its segments, and per method the handler and counter key, built once. */
+interface CompiledRoute {
+  template: string;
+  segments: readonly string[];
+  byMethod: ReadonlyMap<string, { handler: ApiHandler; endpoint: string }>;
+  allow: string;
+}
+
+const COMPILED: readonly CompiledRoute[] = ROUTES.map((route) => {
+  const byMethod = new Map<string, { handler: ApiHandler; endpoint: string }>();
+  for (const [method, handler] of Object.entries(route.handlers)) {
+    if (handler === undefined) continue;
+    byMethod.set(method, { handler, endpoint: `${method} ${route.template}` });
+    // HEAD is GET without a body (node:http drops the body itself); counted under its own name.
+    if (method === 'GET') byMethod.set('HEAD', { handler, endpoint: `HEAD ${route.template}` });
+  }
+  return { template: route.template, segments: route.template.split('/'), byMethod, allow: [...byMethod.keys()].join(', ') };
+});
+
 const ID = /^\d{1,15}$/;
 
 export type RouteMatch =
-  | { kind: 'found'; template: string; handler: ApiHandler; id: number }
+  /** `endpoint` (method + template) is the key under which counters count the request. */
+  | { kind: 'found'; endpoint: string; handler: ApiHandler; id: number }
   | { kind: 'method-not-allowed'; template: string; allow: string }
   | { kind: 'not-found' };
 
+const NOT_FOUND: RouteMatch = { kind: 'not-found' };
+
 export function matchRoute(method: string, path: string): RouteMatch {
   const parts = path.split('/');
-  for (const [i, route] of ROUTES.entries()) {
-    const segments = SEGMENTS[i] ?? [];
+  for (const route of COMPILED) {
+    const { segments } = route;
     if (segments.length !== parts.length) continue;
     let id = 0;
-    const fits = segments.every((segment, j) => {
+    let fits = true;
+    for (let j = 0; j < segments.length && fits; j++) {
       const part = parts[j] ?? '';
-      if (segment !== '{id}') return segment === part;
-      id = Number(part);
-      return ID.test(part);
-    });
+      if (segments[j] !== '{id}') fits = segments[j] === part;
+      else if (ID.test(part)) id = Number(part);
+      else fits = false;
+    }
     if (!fits) continue;
-    // HEAD is GET without a body; node:http drops the body for HEAD by itself.
-    const handler = route.handlers[method === 'HEAD' ? 'GET' : method];
-    if (handler !== undefined) return { kind: 'found', template: route.template, handler, id };
-    const allow = Object.keys(route.handlers);
-    if (allow.includes('GET')) allow.push('HEAD');
-    return { kind: 'method-not-allowed', template: route.template, allow: allow.join(', ') };
+    const found = route.byMethod.get(method);
+    if (found !== undefined) return { kind: 'found', endpoint: found.endpoint, handler: found.handler, id };
+    return { kind: 'method-not-allowed', template: route.template, allow: route.allow };
   }
-  return { kind: 'not-found' };
+  return NOT_FOUND;
 }

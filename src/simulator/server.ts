@@ -3,10 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiRequest } from './api-request.ts';
 import { CONTROL_PREFIX, handleControl, type ControlParts } from './control.ts';
 import { isWrite } from './faults.ts';
-import { readBody } from './http-body.ts';
+import { readBody, type BodyRead } from './http-body.ts';
 import type { RateLimitVerdict, RateLimiter } from './rate-limiter.ts';
 import { jsonResponse, type SimResponse } from './respond.ts';
-import { matchRoute, type ApiHandler } from './router.ts';
+import { matchRoute, type ApiHandler, type RouteMatch } from './router.ts';
 import { issueToken } from './routes/oauth-token.ts';
 import { vndError } from './vnd-error.ts';
 
@@ -31,7 +31,24 @@ const NO_ROUTE = { message: 'no Route matched with those values' };
 const TOKEN_MISSING = { error: 'invalid_request', error_description: 'The access token is missing' };
 const TOKEN_INVALID = { error: 'invalid_token', error_description: 'The access token is invalid or has expired' };
 
-type Answer = (response: SimResponse, headers: Record<string, string>) => void;
+const NO_HEADERS: Readonly<Record<string, string>> = {};
+const CLOSE: Readonly<Record<string, string>> = { Connection: 'close' };
+/** The token endpoint is matched before the API routes: it has its own rules. */
+type Target = RouteMatch | { kind: 'token' };
+const TOKEN_TARGET: Target = { kind: 'token' };
+
+/** One API request on its way through the pipeline. */
+interface Exchange {
+  request: IncomingMessage;
+  response: ServerResponse;
+  method: string;
+  path: string;
+  /** The raw query string, without '?'. */
+  query: string;
+  route: Target;
+  /** Method + route template: the counters' key. */
+  endpoint: string;
+}
 
 /**
  * One request, in the order Help Scout's gateway and app see it: size limit, token endpoint,
@@ -47,10 +64,13 @@ export class RequestPipeline {
 
   readonly listener = (request: IncomingMessage, response: ServerResponse): void => {
     // Never crash, never hang: whatever escapes becomes a 500 (or a dropped connection).
-    this.handle(request, response).catch(() => {
-      if (!response.headersSent) this.write(response, vndError(500, 'Internal Server Error'), {});
-      else response.destroy();
-    });
+    try {
+      this.handle(request, response)?.catch(() => {
+        this.fail(response);
+      });
+    } catch {
+      this.fail(response);
+    }
   };
 
   /** Pending latency timers die with the server instead of answering on closed sockets. */
@@ -60,79 +80,97 @@ export class RequestPipeline {
     this.timers.clear();
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private fail(response: ServerResponse): void {
+    if (!response.headersSent) this.write(response, vndError(500, 'Internal Server Error'), NO_HEADERS);
+    else response.destroy();
+  }
+
+  /**
+   * Synchronous unless the body must be read or a latency fault waits: the hot path (GETs,
+   * small writes) allocates no promise, which roughly halves the simulator's cost per request.
+   */
+  private handle(request: IncomingMessage, response: ServerResponse): Promise<void> | undefined {
     const url = request.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const method = request.method ?? 'GET';
-    if (path.startsWith(CONTROL_PREFIX)) {
-      await this.control(request, response, method, path);
-      return;
-    }
-    const { state, limiter } = this.parts;
-    const { counters } = state;
+    if (path.startsWith(CONTROL_PREFIX)) return this.control(request, response, method, path);
+    const { counters } = this.parts.state;
     counters.enter();
     response.once('close', () => {
       counters.leave();
     });
-    const route = matchRoute(method, path);
-    const endpoint = path === TOKEN_PATH || route.kind === 'not-found' ? `${method} ${path === TOKEN_PATH ? path : '(unmatched)'}` : `${method} ${route.template}`;
-    const answer: Answer = (r, headers) => {
-      counters.countRequest(endpoint, r.status);
-      this.write(response, r, headers);
+    const route = path === TOKEN_PATH ? TOKEN_TARGET : matchRoute(method, path);
+    const exchange: Exchange = {
+      request,
+      response,
+      method,
+      path,
+      query: q === -1 ? '' : url.slice(q + 1),
+      route,
+      endpoint: route.kind === 'found' ? route.endpoint : `${method} ${route.kind === 'token' ? TOKEN_PATH : '(unmatched)'}`,
     };
+    const read = readBody(request, this.parts.state.config.maxBodyBytes);
+    if (read instanceof Promise) return read.then((r) => this.afterBody(exchange, r));
+    return this.afterBody(exchange, read);
+  }
 
-    const read = await readBody(request, state.config.maxBodyBytes);
-    if (read.kind === 'aborted') return;
+  private afterBody(exchange: Exchange, read: BodyRead): Promise<void> | undefined {
+    const { method, path, route } = exchange;
+    const { state, limiter } = this.parts;
+    if (read.kind === 'aborted') return undefined;
     if (read.kind === 'too-large') {
       // Not drained: the client is still sending; answer and let node:http hang up.
-      answer(jsonResponse(413, TOO_LARGE), read.drained ? rateHeaders(limiter.peek()) : { Connection: 'close' });
-      return;
+      this.answer(exchange, jsonResponse(413, TOO_LARGE), read.drained ? rateHeaders(limiter.peek()) : CLOSE);
+      return undefined;
     }
-    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
-    if (path === TOKEN_PATH) {
+    const query = new URLSearchParams(exchange.query);
+    if (route.kind === 'token') {
       // Not rate limited, and it answers RFC 6749 errors rather than vnd.error.
-      if (method === 'POST') answer(issueToken({ headers: request.headers, query, body: read.body }, state, this.parts.tokens), {});
-      else answer(vndError(405, `Request method '${method}' not supported`), { Allow: 'POST' });
-      return;
+      if (method === 'POST') this.answer(exchange, issueToken({ headers: exchange.request.headers, query, body: read.body }, state, this.parts.tokens), NO_HEADERS);
+      else this.answer(exchange, vndError(405, `Request method '${method}' not supported`), { Allow: 'POST' });
+      return undefined;
     }
     if (!path.startsWith(API_PREFIX)) {
       // Outside the API the gateway has no route: no auth, no rate limit.
-      answer(jsonResponse(404, NO_ROUTE), {});
-      return;
+      this.answer(exchange, jsonResponse(404, NO_ROUTE), NO_HEADERS);
+      return undefined;
     }
-    const headers = this.admit(request, method, answer);
-    if (headers === undefined) return;
+    const headers = this.admit(exchange);
+    if (headers === undefined) return undefined;
     if (route.kind === 'not-found') {
-      answer(vndError(404, 'Not Found'), headers);
-      return;
+      this.answer(exchange, vndError(404, 'Not Found'), headers);
+      return undefined;
     }
     if (route.kind === 'method-not-allowed') {
-      answer(vndError(405, `Request method '${method}' not supported`), { ...headers, Allow: route.allow });
-      return;
+      this.answer(exchange, vndError(405, `Request method '${method}' not supported`), { ...headers, Allow: route.allow });
+      return undefined;
     }
-    const apiRequest: ApiRequest = { id: route.id, query, headers: request.headers, body: read.body, baseUrl: this.parts.baseUrl(), state };
-    await this.dispatch(request, method, endpoint, route.handler, apiRequest, (r) => {
-      answer(r, headers);
-    });
+    const apiRequest: ApiRequest = { id: route.id, query, headers: exchange.request.headers, body: read.body, baseUrl: this.parts.baseUrl(), state };
+    return this.dispatch(exchange, route.handler, apiRequest, headers);
+  }
+
+  private answer(exchange: Exchange, r: SimResponse, headers: Readonly<Record<string, string>>): void {
+    this.parts.state.counters.countRequest(exchange.endpoint, r.status);
+    this.write(exchange.response, r, headers);
   }
 
   /** The gateway's part: a valid bearer token, then the account's budget. Undefined when refused. */
-  private admit(request: IncomingMessage, method: string, answer: Answer): Record<string, string> | undefined {
+  private admit(exchange: Exchange): Record<string, string> | undefined {
     const { tokens, limiter, state } = this.parts;
-    const auth = tokens.use(request.headers.authorization);
+    const auth = tokens.use(exchange.request.headers.authorization);
     if (auth !== 'ok') {
-      answer(jsonResponse(401, auth === 'missing' ? TOKEN_MISSING : TOKEN_INVALID), {
+      this.answer(exchange, jsonResponse(401, auth === 'missing' ? TOKEN_MISSING : TOKEN_INVALID), {
         ...rateHeaders(limiter.peek()),
         'WWW-Authenticate': `Bearer realm="api.helpscout.net"${auth === 'invalid' ? ', error="invalid_token"' : ''}`,
       });
       return undefined;
     }
-    const units = isWrite(method) ? 2 : 1;
+    const units = isWrite(exchange.method) ? 2 : 1;
     const verdict = limiter.take(units);
     if (!verdict.allowed) {
       state.counters.rateLimited += 1;
-      answer(jsonResponse(429, RATE_LIMITED), { ...rateHeaders(verdict), 'X-RateLimit-Retry-After': String(verdict.retryAfterSeconds) });
+      this.answer(exchange, jsonResponse(429, RATE_LIMITED), { ...rateHeaders(verdict), 'X-RateLimit-Retry-After': String(verdict.retryAfterSeconds) });
       return undefined;
     }
     state.counters.unitsSpent += units;
@@ -140,47 +178,46 @@ export class RequestPipeline {
   }
 
   /** Runs the handler, unless an injected fault gets there first (or after, for lost responses). */
-  private async dispatch(
-    request: IncomingMessage,
-    method: string,
-    endpoint: string,
-    handler: ApiHandler,
-    apiRequest: ApiRequest,
-    reply: (response: SimResponse) => void,
-  ): Promise<void> {
-    const { faults, state } = this.parts;
-    const { counters } = state;
-    if (!faults.appliesTo(method)) {
-      reply(handler(apiRequest));
-      return;
+  private dispatch(exchange: Exchange, handler: ApiHandler, apiRequest: ApiRequest, headers: Record<string, string>): Promise<void> | undefined {
+    const { faults } = this.parts;
+    if (!faults.appliesTo(exchange.method)) {
+      this.answer(exchange, handler(apiRequest), headers);
+      return undefined;
     }
     const delay = faults.delayMs();
-    if (delay > 0) {
-      counters.faults.latency += 1;
-      await this.sleep(delay);
-      if (this.closed) return;
+    if (delay === 0) {
+      this.applyFault(exchange, handler, apiRequest, headers);
+      return undefined;
     }
-    const fault = faults.decide();
+    this.parts.state.counters.faults.latency += 1;
+    return this.sleep(delay).then(() => {
+      if (!this.closed) this.applyFault(exchange, handler, apiRequest, headers);
+    });
+  }
+
+  private applyFault(exchange: Exchange, handler: ApiHandler, apiRequest: ApiRequest, headers: Record<string, string>): void {
+    const { counters } = this.parts.state;
+    const fault = this.parts.faults.decide();
     switch (fault.kind) {
       case 'none':
-        reply(handler(apiRequest));
+        this.answer(exchange, handler(apiRequest), headers);
         return;
       case 'server-error':
         counters.faults.serverError += 1;
-        reply(vndError(fault.status, fault.status === 500 ? 'Internal Server Error' : 'Service Unavailable'));
+        this.answer(exchange, vndError(fault.status, fault.status === 500 ? 'Internal Server Error' : 'Service Unavailable'), headers);
         return;
       case 'reset':
-        // Before commit: nothing is stored.
+        // Before commit: nothing is stored. A TCP RST, so the client sees ECONNRESET.
         counters.faults.reset += 1;
-        counters.countRequest(endpoint, 'reset');
-        request.socket.destroy();
+        counters.countRequest(exchange.endpoint, 'reset');
+        exchange.request.socket.resetAndDestroy();
         return;
       case 'lost-response':
         // After commit: the write is stored, the client never hears of it.
         handler(apiRequest);
         counters.faults.lostResponse += 1;
-        counters.countRequest(endpoint, 'lost');
-        request.socket.destroy();
+        counters.countRequest(exchange.endpoint, 'lost');
+        exchange.request.socket.destroy();
         return;
     }
   }
@@ -189,7 +226,7 @@ export class RequestPipeline {
   private async control(request: IncomingMessage, response: ServerResponse, method: string, path: string): Promise<void> {
     const read = await readBody(request, CONTROL_MAX_BODY_BYTES);
     if (read.kind === 'aborted') return;
-    this.write(response, read.kind === 'ok' ? handleControl(this.parts, method, path, read.body) : jsonResponse(413, TOO_LARGE), {});
+    this.write(response, read.kind === 'ok' ? handleControl(this.parts, method, path, read.body) : jsonResponse(413, TOO_LARGE), NO_HEADERS);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -202,16 +239,14 @@ export class RequestPipeline {
     });
   }
 
-  private write(response: ServerResponse, r: SimResponse, headers: Record<string, string>): void {
+  private write(response: ServerResponse, r: SimResponse, headers: Readonly<Record<string, string>>): void {
     const payload = r.body === undefined ? '' : JSON.stringify(r.body);
-    const all: Record<string, string | number> = {
-      ...headers,
-      ...r.headers,
-      'Correlation-Id': `${this.correlationPrefix}#${++this.correlationSequence}`,
-      'Content-Length': Buffer.byteLength(payload),
-    };
-    if (r.body !== undefined) all['Content-Type'] = r.contentType ?? 'application/json';
-    response.writeHead(r.status, all);
+    // One flat [name, value, …] list: node:http takes it as is, with no per-response object copies.
+    const list: string[] = ['Correlation-Id', `${this.correlationPrefix}#${++this.correlationSequence}`, 'Content-Length', String(Buffer.byteLength(payload))];
+    if (r.body !== undefined) list.push('Content-Type', r.contentType ?? 'application/json');
+    for (const name in headers) list.push(name, headers[name] ?? '');
+    if (r.headers !== undefined) for (const name in r.headers) list.push(name, r.headers[name] ?? '');
+    response.writeHead(r.status, list);
     response.end(payload);
   }
 }

@@ -38,10 +38,16 @@ describe('formatHelpScoutDate', () => {
     expect(ok('2024-07-15T09:00:00Z', 'Europe/Paris')).toBe('2024-07-15T09:00:00Z');
   });
 
-  it.each(['', 'yesterday', '2024-13-01T00:00:00Z', '2023-02-29 10:00:00', '2024-01-01T24:00:00Z', '15/01/2024', '-5', 'NaN'])(
+  it.each(['', 'yesterday', '2024-13-01T00:00:00Z', '2023-02-29 10:00:00', '2024-01-01T24:00:00Z', '15/01/2024', '-5', 'NaN', '1969-12-31T23:59:59Z', '1969-12-31 23:59:59', '0075-01-01T00:00:00Z'])(
     'refuses %j as invalid_date',
     (input) => {
       expect(formatHelpScoutDate(input)).toMatchObject({ ok: false, reason: 'invalid_date' });
     },
   );
+
+  it('reads a bare number above 10^11 as epoch millis and up to 10^11 as epoch seconds', () => {
+    expect(ok(100_000_000_001)).toBe('1973-03-03T09:46:40Z');
+    expect(ok('100000000001')).toBe('1973-03-03T09:46:40Z');
+    expect(ok(99_999_999_999)).toBe('5138-11-16T09:46:39Z');
+  });
 });

@@ -100,4 +100,44 @@ describe('mapper', () => {
   it('reads zone-less dates in the configured zone', () => {
     expect(asDraft(mapperWith({ timezone: 'Asia/Kolkata' })(note({ createdAt: '2024-05-06 12:00:00' }))).createdAt).toBe('2024-05-06T06:30:00Z');
   });
+
+  it('numbers drafts in source order, so notes of the same second keep the order they were read in', () => {
+    const map = mapperWith();
+    const drafts = ['b', 'a', 'c'].map((id) => asDraft(map(note({ id, createdAt: '2024-05-06T07:08:09Z' }))));
+    expect(drafts.map((d) => [d.id, d.epoch, d.seq])).toEqual([
+      ['b', drafts[0]?.epoch, 0],
+      ['a', drafts[0]?.epoch, 1],
+      ['c', drafts[0]?.epoch, 2],
+    ]);
+  });
+
+  it('leaves the text without an attribution line when attribution is off', () => {
+    expect(asDraft(mapperWith({ attribution: false })(note({ author: 'Jane', visibility: 'public' }))).text).toBe('Hello');
+  });
+
+  it.each([
+    ['missing_field', 'ticket', { ticket: '' }],
+    ['missing_field', 'id', { id: ' ' }],
+    ['missing_field', 'createdAt', { createdAt: undefined }],
+    ['invalid_date', 'createdAt', { createdAt: '31/12/2023' }],
+    ['future_date', 'createdAt', { createdAt: '2099-01-01T00:00:00Z' }],
+    ['invalid_field', 'conversation', { conversation: 'x' }],
+    ['invalid_field', 'attachments', { attachments: 'not json' }],
+    ['attachment_path_outside_export', 'attachments', { attachments: [{ path: '../x' }] }],
+    ['empty_text', 'text', { text: '' }],
+  ] as const)('a %s reject carries its code, file, line and field (%s)', (reason, field, fields) => {
+    const reject = asReject(mapperWith()(note({ origin: { file: '/export/notes.csv', line: 17 }, ...fields })));
+    expect(reject).toMatchObject({ reason, field, origin: { file: '/export/notes.csv', line: 17 }, fields: { ticket: '123' } });
+    expect(reject.message).not.toBe('');
+  });
+
+  it('a duplicate_note reject carries the line of the second copy', () => {
+    const map = mapperWith();
+    asDraft(map(note({ origin: { file: '/export/notes.csv', line: 2 } })));
+    expect(asReject(map(note({ origin: { file: '/export/notes.csv', line: 9 } })))).toMatchObject({
+      reason: 'duplicate_note',
+      field: 'id',
+      origin: { file: '/export/notes.csv', line: 9 },
+    });
+  });
 });

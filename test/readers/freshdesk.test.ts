@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, notesOf, readAll, sourceOf } from './helpers.ts';
+import { draftsOf, FIXTURES, mapAll, notesOf, readAll, sourceOf } from './helpers.ts';
 
 describe('freshdesk reader', () => {
   it('imports the first message from description, before the conversations', async () => {
@@ -60,5 +60,35 @@ describe('freshdesk reader', () => {
       { ticket: '7', id: 'description', text: '<div>Plain &lt;first&gt; message</div>', html: true, author: 'Rita', createdAt: '2015-01-01T12:27:09+10:00' },
       { ticket: '7', id: '99', text: '<div>\r\n<div>A reply.</div>\r\n</div>', html: true, visibility: 'public' },
     ]);
+  });
+
+  it('takes the first message from description_text when the HTML description is empty', async () => {
+    const notes = notesOf(await readAll(sourceOf('freshdesk', 'freshdesk_first_message_in_description_text.json')));
+    expect(notes.map((n) => n.id)).toEqual(['description', '3101']);
+    expect(notes[0]).toMatchObject({
+      text: 'The HTML description is empty;\nthis text is the first message.',
+      html: false,
+      author: 'Tara Text',
+      createdAt: '2024-05-01T10:00:00Z',
+    });
+  });
+
+  it('names an unknown user by the side incoming says it wrote from, keeping private as is', async () => {
+    const notes = notesOf(await readAll(sourceOf('freshdesk', 'freshdesk_incoming_from_unknown_user.json')));
+    expect(notes.map((n) => [n.id, n.author, n.visibility])).toEqual([
+      ['description', 'Quinn Requester', 'public'],
+      ['4101', 'Customer', 'public'],
+      ['4102', 'Agent', 'private'],
+      ['4103', 'Quinn Requester', 'public'],
+      ['4104', 'cc@example.net', 'private'],
+    ]);
+  });
+
+  it('lists expiring attachment URLs as links in the note, downloading nothing', async () => {
+    const drafts = draftsOf(await mapAll(sourceOf('freshdesk', 'freshdesk_first_message_in_description.json')));
+    expect(drafts[0]?.attachments).toEqual([]);
+    expect(drafts[0]?.text).toContain(
+      '<li><a href="https://s3.amazonaws.com/cdn.freshdesk.com/data/helpdesk/attachments/production/11/original/screenshot.png?X-Amz-Expires=300&amp;X-Amz-Signature=abc">screenshot.png</a></li>',
+    );
   });
 });

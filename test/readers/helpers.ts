@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ImportConfig } from '../../src/config/load.ts';
 import type { Reject } from '../../src/core/reject.ts';
-import { openReader } from '../../src/readers/index.ts';
+import { createMapper } from '../../src/mapper/index.ts';
+import type { NoteDraft } from '../../src/mapper/note-draft.ts';
+import { exportDirOf, openReader } from '../../src/readers/index.ts';
 import type { SourceItem, SourceNote } from '../../src/readers/source-note.ts';
 
 export type Source = ImportConfig['source'];
@@ -38,4 +40,14 @@ export function rejectsOf(items: readonly SourceItem[]): Reject[] {
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'hs-import-readers-'));
+}
+
+/** What the pipeline's index pass does: each note of the source through one mapper (attribution on). */
+export async function mapAll(source: Source): Promise<(NoteDraft | Reject)[]> {
+  const map = createMapper({ now: Date.parse('2025-01-01T00:00:00Z'), attribution: true, maxAttachmentBytes: source.maxAttachmentBytes, exportDir: exportDirOf(source.path) });
+  return (await readAll(source)).map((item) => (item.kind === 'note' ? map(item.note) : item.reject));
+}
+
+export function draftsOf(results: readonly (NoteDraft | Reject)[]): NoteDraft[] {
+  return results.flatMap((r) => ('reason' in r ? [] : [r]));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notesOf, readAll, rejectsOf, sourceOf } from './helpers.ts';
+import { draftsOf, mapAll, notesOf, readAll, rejectsOf, sourceOf } from './helpers.ts';
 
 describe('intercom reader', () => {
   it('imports source as the first note, dated by the conversation', async () => {
@@ -62,5 +62,45 @@ describe('intercom reader', () => {
       { id: 'source', createdAt: 1400850973, author: 'Teammate', customerEmail: 'legacy@example.com', attachments: [{ fileName: 'signature', url: 'http://example.com/signature.jpg' }] },
       { id: '4412', createdAt: 1400857494, author: 'Customer' },
     ]);
+  });
+
+  it('turns snooze, unsnooze, assignment, close and open parts into short lines', async () => {
+    const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_open_snooze_events.json')));
+    expect(notes.map((n) => [n.id, n.visibility, n.text])).toEqual([
+      ['source', 'public', '<p>My export is stuck.</p>'],
+      ['o1', 'system', 'Conversation snoozed by Ann Admin'],
+      ['o2', 'system', 'Conversation unsnoozed by Operator'],
+      ['o3', 'system', 'Conversation assigned by Ann Admin'],
+      ['o4', 'system', 'Conversation closed by Ann Admin'],
+      ['o5', 'system', 'Conversation reopened by Uma User'],
+      ['o6', 'public', '<p>Fixed on our side.</p>'],
+    ]);
+    const skipped = notesOf(await readAll(sourceOf('intercom', 'intercom_open_snooze_events.json', { systemEvents: 'skip' })));
+    expect(skipped.map((n) => n.id)).toEqual(['source', 'o6']);
+  });
+
+  it('names admins, bots, users and leads without a name or email by their type', async () => {
+    const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_nameless_authors_by_type.json')));
+    expect(notes.map((n) => [n.id, n.author])).toEqual([
+      ['source', 'Customer'],
+      ['a1', 'Bot'],
+      ['a2', 'Teammate'],
+      ['a3', 'Lead'],
+      ['a4', undefined],
+    ]);
+  });
+
+  it('dates parts given in epoch seconds in UTC, a system line included, with attribution', async () => {
+    const drafts = draftsOf(await mapAll(sourceOf('intercom', 'intercom_open_snooze_events.json')));
+    expect(drafts.map((d) => [d.id, d.createdAt])).toEqual([
+      ['source', '2024-06-27T14:53:20Z'],
+      ['o1', '2024-06-27T14:55:00Z'],
+      ['o2', '2024-06-27T15:55:00Z'],
+      ['o3', '2024-06-27T15:56:40Z'],
+      ['o4', '2024-06-27T15:58:20Z'],
+      ['o5', '2024-06-27T16:00:00Z'],
+      ['o6', '2024-06-27T16:01:40Z'],
+    ]);
+    expect(drafts[4]?.text).toBe('<p><em>Imported from ticket #9201 · Ann Admin · system</em></p>Conversation closed by Ann Admin');
   });
 });

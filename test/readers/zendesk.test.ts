@@ -96,4 +96,15 @@ describe('zendesk reader', () => {
     expect(notes[1]?.fields).toMatchObject({ ticket: '101', id: '1002', createdAt: '2024-02-01T09:30:00Z', author: 'Alex Agent', customerEmail: 'carla@example.com' });
     expect(JSON.parse(notes[1]?.fields.attachments ?? '')).toHaveLength(1);
   });
+
+  it('reads a bare JSON array of tickets, comment 1 winning over the description', async () => {
+    const items = await readAll(sourceOf('zendesk', 'zendesk_tickets_array.json'));
+    expect(rejectsOf(items)).toEqual([]);
+    expect(notesOf(items).map((n) => [n.ticket, n.id, n.text, n.origin.line])).toEqual([
+      ['601', '6001', '<p>First message, as HTML.</p>', 1],
+      ['601', '6002', 'Second.', 1],
+      ['602', '6011', 'Only message.', 2],
+    ]);
+    expect(notesOf(items)[0]).toMatchObject({ author: 'Rae Requester', channel: 'web', customerEmail: 'rae@example.com' });
+  });
 });

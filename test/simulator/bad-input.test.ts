@@ -92,4 +92,23 @@ describe('bad input never crashes or hangs the simulator', () => {
       }
     }
   });
+
+  it.each(['/v2/conversations/1001/notes', '/v2/conversations'])(
+    'POST %s: malformed JSON → 400, wrong content type → 415, missing bearer → 401, huge body → 413; nothing stored',
+    async (path) => {
+      const sim = await startTestSimulator({ rateLimit: null, maxBodyBytes: 4096, conversations: [{ id: 1001 }] });
+      const token = await sim.token();
+      const post = (headers: Record<string, string>, body: string) => sim.request(path, { method: 'POST', headers, body });
+      const bearer = { authorization: `Bearer ${token}` };
+      const malformed = await post({ ...bearer, 'content-type': 'application/json' }, '{"subject": ');
+      expect([malformed.status, malformed.headers.get('content-type')]).toEqual([400, 'application/vnd.error+json']);
+      expect((await post({ ...bearer, 'content-type': 'text/plain' }, '{}')).status).toBe(415);
+      expect((await post(bearer, '{}')).status).toBe(415);
+      expect((await post({ 'content-type': 'application/json' }, '{}')).status).toBe(401);
+      expect((await post({ ...bearer, 'content-type': 'application/json' }, JSON.stringify({ text: 'x'.repeat(5000) }))).status).toBe(413);
+      expect(sim.state.conversations.size).toBe(1);
+      expect(sim.state.conversations.get(1001)?.threads).toHaveLength(0);
+      expect((await sim.api('GET', '/v2/conversations/1001')).status).toBe(200);
+    },
+  );
 });

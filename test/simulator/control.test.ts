@@ -1,6 +1,7 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { dumpState, type StateDump } from '../../src/simulator/index.ts';
-import { note, startTestSimulator } from './helpers.ts';
+import { dumpState, type CountersSnapshot, type StateDump } from '../../src/simulator/index.ts';
+import { note, startTestSimulator, vndError } from './helpers.ts';
 
 describe('control surface /__sim', () => {
   it('GET /__sim/state dumps conversations with their threads (oldest first) and counters, without auth', async () => {
@@ -97,3 +98,72 @@ describe('control surface /__sim', () => {
     expect((await sim.request('/__sim/merge', { method: 'POST', body: '{' })).status).toBe(400);
   });
 });
+
+describe('control surface /__sim, runtime seeding and counters', () => {
+  it('POST /__sim/conversations seeds N existing threads, a merged-into link and the too-old flag', async () => {
+    const sim = await startTestSimulator();
+    expect((await sim.control('POST', 'conversations', { id: 3001, threads: 99 })).status).toBe(201);
+    expect((await sim.control('POST', 'conversations', { id: 3002, threads: 2, mergedInto: 1001 })).status).toBe(201);
+    expect((await sim.control('POST', 'conversations', { id: 3003, threads: 1, tooOld: true })).status).toBe(201);
+    const full = await sim.api('POST', '/v2/conversations/3001/notes', note());
+    expect([full.status, (await vndError(full)).message]).toEqual([412, 'Locked conversation - maximum number of threads']);
+    const merged = await sim.api('GET', '/v2/conversations/3002');
+    expect([merged.status, merged.headers.get('location')]).toEqual([301, `${sim.url}/v2/conversations/1001`]);
+    const old = await sim.api('POST', '/v2/conversations/3003/notes', note());
+    expect([old.status, (await vndError(old)).message]).toEqual([412, 'Locked conversation - too old']);
+    // A merge into nothing is refused like in a seed file.
+    expect((await sim.control('POST', 'conversations', { id: 3004, mergedInto: 4242 })).status).toBe(400);
+  });
+
+  it('GET /__sim/counters counts the faults injected, by kind', async () => {
+    const sim = await startTestSimulator({ rateLimit: null, conversations: [{ id: 1001 }], faults: { serverErrorRate: 1 } });
+    for (let i = 0; i < 3; i++) await sim.api('POST', '/v2/conversations/1001/notes', note());
+    await sim.control('POST', 'config', { faults: { serverErrorRate: 0, lostResponseRate: 1 } });
+    await sim.api('POST', '/v2/conversations/1001/notes', note()).catch(() => undefined);
+    const counters = (await (await sim.control('GET', 'counters')).json()) as CountersSnapshot;
+    expect(counters.faults).toEqual({ serverError: 3, reset: 0, lostResponse: 1, latency: 0 });
+    expect(counters.requests['POST /v2/conversations/{id}/notes']).toMatchObject({ lost: 1 });
+  });
+
+  it('GET /__sim/counters reports requests in flight and the peak concurrency', async () => {
+    const sim = await startTestSimulator();
+    const token = await sim.token();
+    // Five requests whose bodies are held back stay in flight until the test releases them.
+    const held = Array.from({ length: 5 }, () => holdRequest(sim.url, token));
+    const counters = async () => (await (await sim.control('GET', 'counters')).json()) as CountersSnapshot;
+    await expect.poll(async () => (await counters()).inFlight, { timeout: 10_000 }).toBe(5);
+    expect((await counters()).peakConcurrency).toBeGreaterThanOrEqual(5);
+    const statuses = await Promise.all(held.map((h) => h.release()));
+    expect(statuses).toEqual([201, 201, 201, 201, 201]);
+    await expect.poll(async () => (await counters()).inFlight, { timeout: 10_000 }).toBe(0);
+    expect(sim.state.conversations.get(1001)?.threads).toHaveLength(5);
+  });
+});
+
+/** A Create Note whose last body byte is sent only on release(); resolves to the status code. */
+function holdRequest(url: string, token: string): { release(): Promise<number> } {
+  const body = JSON.stringify(note());
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  let received = '';
+  socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+  const answered = new Promise<number>((resolve, reject) => {
+    socket.on('data', () => {
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1];
+      if (status !== undefined) resolve(Number(status));
+    });
+    socket.on('error', reject);
+  });
+  socket.write(
+    `POST /v2/conversations/1001/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, -1)}`,
+  );
+  return {
+    release: async () => {
+      socket.write(body.slice(-1));
+      const status = await answered;
+      socket.destroy();
+      return status;
+    },
+  };
+}

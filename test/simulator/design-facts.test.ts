@@ -8,6 +8,13 @@ const FACTS: [fact: string, check: (sim: TestSimulator, clock: ManualClock) => P
     expect(response.status).toBe(201);
     expect(Number(response.headers.get('resource-id'))).toBe(sim.state.conversations.get(1001)?.threads[0]?.id);
   }],
+  ['Body: text (required), user, status — each checked, every problem listed in one 400', async (sim) => {
+    const refused = await sim.api('POST', '/v2/conversations/1001/notes', { user: 999, status: 'Wrong' });
+    expect(refused.status).toBe(400);
+    expect((await vndError(refused))._embedded.errors.map((e) => e.path)).toEqual(['text', 'status', 'user']);
+    expect((await sim.api('POST', '/v2/conversations/1001/notes', note({ user: 1, status: 'closed' }))).status).toBe(201);
+    expect(sim.state.conversations.get(1001)?.status).toBe('closed');
+  }],
   ['createdAt only with imported: true, format YYYY-MM-DDTHH:mm:ssZ, no millis', async (sim) => {
     expect((await sim.api('POST', '/v2/conversations/1001/notes', note({ imported: false }))).status).toBe(400);
     expect((await sim.api('POST', '/v2/conversations/1001/notes', note({ createdAt: '2020-05-04T10:11:12.000Z' }))).status).toBe(400);
@@ -41,6 +48,14 @@ const FACTS: [fact: string, check: (sim: TestSimulator, clock: ManualClock) => P
     const moved = await sim.api('GET', '/v2/conversations/1002');
     expect([moved.status, moved.headers.get('location')]).toEqual([301, `${sim.url}/v2/conversations/1001`]);
   }],
+  ['merged: the 301 lasts for 60 days, then 404', async (sim, clock) => {
+    await sim.control('POST', 'config', { tokens: { expiresInSeconds: 100 * 86_400 } });
+    await sim.control('POST', 'merge', { from: 1002, into: 1001 });
+    clock.advance(60 * 86_400);
+    expect((await sim.api('GET', '/v2/conversations/1002')).status).toBe(301);
+    clock.advance(1);
+    expect((await sim.api('GET', '/v2/conversations/1002')).status).toBe(404);
+  }],
   ['a second 412: "too old" company policy, told apart by GET (threads count far from 99)', async (sim) => {
     await sim.control('POST', 'conversations', { id: 6, threads: 3, tooOld: true });
     const refused = await sim.api('POST', '/v2/conversations/6/notes', note());
@@ -69,6 +84,24 @@ const FACTS: [fact: string, check: (sim: TestSimulator, clock: ManualClock) => P
     const refused = rest.filter((r) => r.status === 429);
     expect(refused).toHaveLength(1);
     expect(Number(refused[0]?.headers.get('x-ratelimit-retry-after'))).toBeGreaterThanOrEqual(1);
+  }],
+  ['rate limit per account: 200 / 400 / 800 by plan; other apps spend the same budget', async (sim) => {
+    await sim.control('POST', 'config', {
+      rateLimit: { unitsPerWindow: 800, windowSeconds: 60 },
+      credentials: [{ appId: 'demo-app-id', appSecret: 'demo-app-secret' }, { appId: 'other-app', appSecret: 'other-secret' }],
+    });
+    const other = (await (await sim.request('/v2/oauth2/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=other-app&client_secret=other-secret',
+    })).json()) as { access_token: string };
+    await sim.request('/v2/conversations/1001/notes', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${other.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(note()),
+    });
+    const mine = await sim.api('GET', '/v2/conversations/1001');
+    expect([mine.headers.get('x-ratelimit-limit-minute'), mine.headers.get('x-ratelimit-remaining-minute')]).toEqual(['800', '797']);
   }],
   ['list threads: newest first, page{size,totalElements,totalPages,number}, _links.next; threads count on Get Conversation', async (sim) => {
     await sim.control('POST', 'conversations', { id: 7, threads: 60 });

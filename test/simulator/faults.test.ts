@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FaultInjector } from '../../src/simulator/faults.ts';
 import type { SeedFile } from '../../src/simulator/index.ts';
 import { note, startTestSimulator } from './helpers.ts';
 
@@ -13,6 +14,16 @@ async function outcome(response: Promise<Response>): Promise<number | 'network-e
   }
 }
 
+/** The low-level code under fetch's "fetch failed", e.g. ECONNRESET. */
+async function networkErrorCode(response: Promise<Response>): Promise<string | undefined> {
+  try {
+    await response;
+    return undefined;
+  } catch (error) {
+    return (error as { cause?: { code?: string } }).cause?.code;
+  }
+}
+
 describe('injected faults', () => {
   it('serverErrorRate: 500/503 before commit, nothing stored, counted', async () => {
     const sim = await startTestSimulator(withFaults({ serverErrorRate: 1 }));
@@ -23,9 +34,9 @@ describe('injected faults', () => {
     expect(sim.state.counters.faults.serverError).toBe(20);
   });
 
-  it('resetRate: the socket is destroyed before commit, nothing stored', async () => {
+  it('resetRate: the connection is reset (ECONNRESET) before commit, nothing stored', async () => {
     const sim = await startTestSimulator(withFaults({ resetRate: 1 }));
-    expect(await outcome(sim.api('POST', '/v2/conversations/1001/notes', note()))).toBe('network-error');
+    expect(await networkErrorCode(sim.api('POST', '/v2/conversations/1001/notes', note()))).toBe('ECONNRESET');
     expect(sim.state.conversations.get(1001)?.threads).toHaveLength(0);
     expect(sim.state.counters.faults.reset).toBe(1);
     expect(sim.state.counters.requestCount('POST /v2/conversations/{id}/notes', 'reset')).toBe(1);
@@ -62,15 +73,27 @@ describe('injected faults', () => {
     expect(new Set(first).size).toBeGreaterThan(2);
   });
 
-  it('latencyMs + jitterMs delay answers; peak concurrency is counted', async () => {
+  it('latencyMs + jitterMs delay answers (never sooner than latencyMs) and are counted as latency faults', async () => {
     const sim = await startTestSimulator(withFaults({ latencyMs: 50, jitterMs: 20, on: 'all' }));
     const started = performance.now();
     const statuses = await Promise.all(Array.from({ length: 5 }, () => outcome(sim.api('GET', '/v2/conversations/1001'))));
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    // A lower bound only: a loaded machine can make it later, never earlier.
     expect(performance.now() - started).toBeGreaterThanOrEqual(49);
     expect(sim.state.counters.faults.latency).toBe(5);
-    // Five in flight at once, plus the token request that may overlap none of them.
-    expect(sim.state.counters.peakConcurrency).toBeGreaterThanOrEqual(5);
+  });
+
+  it('jitter: each delay is latencyMs plus 0..jitterMs, varied, and the same sequence for the same seed', () => {
+    const delays = (seed: number) => {
+      const injector = new FaultInjector({ seed, serverErrorRate: 0, resetRate: 0, lostResponseRate: 0, latencyMs: 100, jitterMs: 40, on: 'all' });
+      return Array.from({ length: 200 }, () => injector.delayMs());
+    };
+    const first = delays(3);
+    expect(Math.min(...first)).toBeGreaterThanOrEqual(100);
+    expect(Math.max(...first)).toBeLessThanOrEqual(140);
+    expect(new Set(first).size).toBeGreaterThan(20);
+    expect(delays(3)).toEqual(first);
+    expect(delays(4)).not.toEqual(first);
   });
 
   it('faults can be switched on and off at runtime', async () => {

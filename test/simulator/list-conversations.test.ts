@@ -36,6 +36,13 @@ describe('GET /v2/conversations', () => {
     expect(await ids(await sim.api('GET', '/v2/conversations?status=all'))).toEqual([4, 3, 2, 1]);
   });
 
+  it('"mailbox=123,567": comma separated values for more inboxes; "tag=red,blue" for more tags', async () => {
+    const sim = await startTestSimulator(seed);
+    expect(await ids(await sim.api('GET', '/v2/conversations?status=all&mailbox=1,2'))).toEqual([4, 3, 2, 1]);
+    expect(await ids(await sim.api('GET', '/v2/conversations?status=all&tag=import-b,nothing'))).toEqual([3]);
+    expect((await sim.api('GET', '/v2/conversations?mailbox=1,x')).status).toBe(400);
+  });
+
   it('finds a conversation created through the API by its import tag', async () => {
     const sim = await startTestSimulator(seed);
     const created = await sim.api('POST', '/v2/conversations', {

@@ -84,17 +84,24 @@ describe('POST /v2/conversations/{id}/notes', () => {
     ]);
   });
 
-  it('"status" must be one of the documented set (active, closed, open, pending, spam) and changes the conversation status', async () => {
+  it('"status" must be one of the documented set (active, closed, inbox_predefined, open, pending, spam) and changes the conversation status', async () => {
     const sim = await startTestSimulator();
     const wrong = await sim.api('POST', NOTES, note({ status: 'Wrong' }));
     expect(wrong.status).toBe(400);
     expect((await vndError(wrong))._embedded.errors[0]).toMatchObject({
       path: 'status',
-      message: "Expected one of these: 'active', 'closed', 'open', 'pending', 'spam'",
+      message: "Expected one of these: 'active', 'closed', 'inbox_predefined', 'open', 'pending', 'spam'",
       rejectedValue: 'Wrong',
     });
     expect((await sim.api('POST', NOTES, note({ status: 'closed' }))).status).toBe(201);
     expect(sim.state.conversations.get(1001)?.status).toBe('closed');
+  });
+
+  it('"The inbox_predefined status will set conversation state to the inbox\' default value" (active)', async () => {
+    const sim = await startTestSimulator({ rateLimit: null, conversations: [{ id: 1001, status: 'closed' }] });
+    expect((await sim.api('POST', NOTES, note({ status: 'inbox_predefined' }))).status).toBe(201);
+    expect(sim.state.conversations.get(1001)?.status).toBe('active');
+    expect(sim.state.conversations.get(1001)?.threads[0]?.status).toBe('active');
   });
 
   it('an imported note without status leaves the conversation status alone', async () => {

@@ -7,7 +7,7 @@ async function limitedSimulator(unitsPerWindow: number, windowSeconds = 60) {
   // Aligned to a window start, so "seconds until reset" is exact.
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const sim = await startTestSimulator(
-    { rateLimit: { unitsPerWindow, windowSeconds }, conversations: [{ id: 1001 }] },
+    { rateLimit: { unitsPerWindow, windowSeconds }, maxBodyBytes: 1_000_000, conversations: [{ id: 1001 }] },
     { clock },
   );
   return { sim, clock };
@@ -23,6 +23,13 @@ describe('rate limits', () => {
       await sim.api('GET', '/v2/nothing-here'),
       await sim.request('/v2/conversations/1001'),
     ];
+    const tooLarge = await sim.api('POST', '/v2/conversations/1001/notes', note({ text: 'x'.repeat(2_000_000) }));
+    expect(tooLarge.status).toBe(413);
+    responses.push(tooLarge);
+    await sim.control('POST', 'config', { faults: { serverErrorRate: 1, on: 'all' } });
+    const injected = await sim.api('GET', '/v2/conversations/1001');
+    expect(injected.status).toBeGreaterThanOrEqual(500);
+    responses.push(injected);
     for (const response of responses) {
       expect(response.headers.get('x-ratelimit-limit-minute')).toBe('200');
       expect(response.headers.get('x-ratelimit-remaining-minute')).not.toBeNull();

@@ -7,7 +7,8 @@ import { messageBody, requiredId, type Preset, type PresetMessage, type PresetTi
  * Freshdesk API v2 tickets as `GET /api/v2/tickets/{id}?include=conversations,requester`
  * returns them (one a line, an array, or `{"tickets": [...]}`). The first message is only in the
  * ticket's `description` (HTML) / `description_text`, never in `conversations[]`: it becomes
- * the note `description`. Attachment URLs are signed and expire: they are listed as links.
+ * the note `description`. `incoming` marks a customer's message: it names the author's side
+ * when `user_id` is unknown. Attachment URLs are signed and expire: they are listed as links.
  * The legacy v1 shape (`{"helpdesk_ticket": {…, notes: [{note}]}}`) is read too.
  */
 export const freshdesk: Preset = {
@@ -23,6 +24,8 @@ function fromTicket(ticket: JsonObject, knownPeople: People): PresetTicket {
   const requester = personOf(ticket.requester);
   const people = knownPeople.withEmbedded([{ ...requester, id: ticket.requester_id }]);
   const authorOf = (userId: unknown, fromEmail: unknown): string | undefined => people.nameOf(userId) ?? asText(fromEmail);
+  // Exports name few users: when nobody knows the user, `incoming` still tells which side wrote it.
+  const sideOf = (incoming: unknown): string | undefined => (incoming === true ? 'Customer' : incoming === false ? 'Agent' : undefined);
 
   const messages: PresetMessage[] = [];
   const description = messageBody([ticket.description], [ticket.description_text]);
@@ -41,7 +44,7 @@ function fromTicket(ticket: JsonObject, knownPeople: People): PresetTicket {
   for (const value of asArray(ticket.conversations)) {
     const entry = asObject(value);
     if (entry === undefined) continue;
-    const author = authorOf(entry.user_id, entry.from_email);
+    const author = authorOf(entry.user_id, entry.from_email) ?? sideOf(entry.incoming);
     messages.push({
       id: asText(entry.id) ?? '',
       createdAt: asTimestamp(entry.created_at),

@@ -1,7 +1,7 @@
 import type { ImportConfig } from '../../config/load.ts';
 import { InputError } from '../../core/errors.ts';
 import type { Origin } from '../../core/reject.ts';
-import { exportDirOf, withInspectedAttachments } from '../inspect-attachments.ts';
+import { exportDirOf, needsInspection, withInspectedAttachments } from '../inspect-attachments.ts';
 import { isObject, readJsonRecords, recordReject } from '../json-records.ts';
 import type { SourceItem, SourceNote, SourceReader } from '../source-note.ts';
 import { ConversationLookup } from './conversation-lookup.ts';
@@ -41,7 +41,7 @@ export function readPreset(source: Source, preset: Preset): SourceReader {
         const conversation = lookup.conversationOf(ticket.facts.ticket, record.value);
         for (const message of ticket.messages) {
           const note = sourceNote(ticket.facts, conversation, message, origin);
-          yield { kind: 'note', note: await withInspectedAttachments(note, exportDir) };
+          yield { kind: 'note', note: needsInspection(note) ? await withInspectedAttachments(note, exportDir) : note };
         }
       }
     },

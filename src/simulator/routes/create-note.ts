@@ -6,7 +6,10 @@ import type { ConversationStatus } from '../types.ts';
 import { Validator } from '../validation.ts';
 import { badRequest, notFound, vndError } from '../vnd-error.ts';
 
-const NOTE_STATUSES: readonly ConversationStatus[] = ['active', 'closed', 'open', 'pending', 'spam'];
+/** The docs' current list ("Valid statuses: active closed inbox_predefined open pending spam"). */
+const NOTE_STATUSES = ['active', 'closed', 'inbox_predefined', 'open', 'pending', 'spam'] as const;
+/** "inbox_predefined … will set conversation state to the inbox' default value": active, here. */
+const INBOX_DEFAULT_STATUS: ConversationStatus = 'active';
 
 /** POST /v2/conversations/{id}/notes → 201 + Resource-ID (the new thread id), empty body. */
 export function createNote(request: ApiRequest): SimResponse {
@@ -29,7 +32,7 @@ export function createNote(request: ApiRequest): SimResponse {
   const locked = lockedReason(conversation);
   if (locked !== undefined) return vndError(412, locked);
 
-  if (status !== null) conversation.status = status;
+  if (status !== null) conversation.status = status === 'inbox_predefined' ? INBOX_DEFAULT_STATUS : status;
   const thread = state.addThread(conversation, {
     type: 'note',
     status: conversation.status,

@@ -23,14 +23,15 @@ export function listConversations(request: ApiRequest): SimResponse {
   if (!STATUSES.some((s) => s === status)) {
     errors.push({ path: 'status', code: 'EnumValue', message: enumMessage(STATUSES), rejectedValue: status });
   }
-  const mailboxRaw = query.get('mailbox');
-  const mailbox = mailboxRaw === null || mailboxRaw === '' ? undefined : Number(mailboxRaw);
-  if (mailbox !== undefined && !Number.isSafeInteger(mailbox)) {
+  // "mailbox=123,567": "Use comma separated values for more inboxes".
+  const mailboxRaw = query.get('mailbox') ?? '';
+  const mailboxes = mailboxRaw === '' ? undefined : new Set(mailboxRaw.split(',').map((m) => (/^\s*\d{1,15}\s*$/.test(m) ? Number(m) : NaN)));
+  if (mailboxes !== undefined && [...mailboxes].some((m) => Number.isNaN(m))) {
     errors.push({ path: 'mailbox', code: 'InvalidNumber', message: 'Invalid number', rejectedValue: mailboxRaw });
   }
   if (errors.length > 0 || isFieldError(page)) return badRequest(errors);
 
-  // Several tags (comma-separated) match a conversation carrying any of them.
+  // "tag=red,blue": "Use comma separated values for more tags"; any of them matches (assumed).
   const tags = (query.get('tag') ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
   const candidates: Iterable<SimConversation> =
     tags.length === 0
@@ -40,7 +41,7 @@ export function listConversations(request: ApiRequest): SimResponse {
     .filter(
       (c) =>
         c.mergedInto === null &&
-        (mailbox === undefined || c.mailboxId === mailbox) &&
+        (mailboxes === undefined || mailboxes.has(c.mailboxId)) &&
         (status === 'all' || c.status === status),
     )
     .sort((a, b) => b.createdAtMs - a.createdAtMs || b.id - a.id);

@@ -1,0 +1,18 @@
+import type { ImportStatus } from '../pipeline/status.ts';
+import { notesLine, simulatedTag } from './summary.ts';
+
+/** `hs-import status`: the run summary's numbers, read back from the checkpoint alone. */
+export function statusLines(status: ImportStatus, checkpoint: string, simulated: boolean): string[] {
+  const tag = simulatedTag(simulated);
+  if (!status.exists) return [`hs-import status${tag}: no checkpoint yet at ${checkpoint}: nothing has run`];
+  // The same totals as run.json's counts: reader/mapper rejects count as rejected there too.
+  const rejected = status.rejected + status.inputRejects;
+  const left = status.left ?? 0;
+  return [
+    notesLine(`hs-import status${tag}`, { done: status.done, rejected, inDoubt: status.inDoubt, left }, `${status.doneIntoExisting} into existing conversations, ${status.doneIntoCreated} in ${status.conversationsCreated} created conversations`),
+    `rejected${tag}: ${status.inputRejects} at reading, ${status.rejected} by the planner or Help Scout (details in rejects.csv of the last run)`,
+    ...(status.inDoubt > 0 ? [`in doubt${tag}: ${status.inDoubt} notes whose last write was not acknowledged; the next run checks Help Scout before sending anything`] : []),
+    ...(status.left === undefined ? [`left${tag}: unknown (no run has indexed the export yet)`] : []),
+    `checkpoint${tag}: ${checkpoint} (${status.events} events)`,
+  ];
+}

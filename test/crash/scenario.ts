@@ -1,0 +1,171 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { mulberry32 } from '../../src/simulator/prng.ts';
+import type { RunningSimulator, SeedFile, SimThread } from '../../src/simulator/index.ts';
+import { generateRows, importEnv, type ImportEnv, type NoteRow } from '../helpers/import-env.ts';
+import { KillProxy, spawnCli, type ChildExit, type WriteVerdict } from './harness.ts';
+
+export interface CrashEnv extends ImportEnv {
+  readonly proxy: KillProxy;
+  readonly rows: readonly NoteRow[];
+}
+
+/**
+ * Existing conversations (one nearly full, so its overflow goes to a continuation with a link
+ * note) and tickets without one (Create Conversation), unique bodies, out of order in the file.
+ */
+export function crashRows(): NoteRow[] {
+  const existing = [
+    ...generateRows(1, 8, () => ({ conversation: 201 })),
+    ...generateRows(1, 8, () => ({ conversation: 202 })).map((r) => ({ ...r, ticket: 'E2', text: `${r.text} (E2)` })),
+    ...generateRows(1, 6, () => ({ conversation: 203 })).map((r) => ({ ...r, ticket: 'E3', text: `${r.text} (E3)` })),
+    ...generateRows(1, 8, () => ({ conversation: 204 })).map((r) => ({ ...r, ticket: 'E4', text: `${r.text} (E4)` })),
+  ];
+  const fresh = generateRows(6, 3).map((r) => ({ ...r, ticket: `N${r.ticket}`, text: `${r.text} (new)` }));
+  const rows = [...existing, ...fresh];
+  // A CSV lists notes in any order: the tool must sort them.
+  return rows.map((row, i) => ({ row, k: (i * 7919) % rows.length })).sort((a, b) => a.k - b.k).map(({ row }) => row);
+}
+
+export const CRASH_SEED: SeedFile = {
+  conversations: [
+    { id: 201, customerEmail: 'e1@example.com' },
+    { id: 202, threads: 10, customerEmail: 'e2@example.com' },
+    { id: 203, threads: 96, customerEmail: 'e3@example.com' },
+    { id: 204, customerEmail: 'e4@example.com' },
+  ],
+};
+
+/** An import env whose config points the CLI at a kill proxy in front of the simulator. */
+export async function crashEnv(rows: readonly NoteRow[], seed: SeedFile, target: Record<string, unknown> = {}): Promise<CrashEnv> {
+  const env = await importEnv(rows, seed, { target: { reconcileAfterSeconds: 0.3, concurrency: 4, ...target } });
+  const proxy = new KillProxy(env.sim.url);
+  await proxy.start();
+  const raw = JSON.parse(readFileSync(env.configPath, 'utf8')) as { target: Record<string, unknown> };
+  raw.target.baseUrl = proxy.url;
+  writeFileSync(env.configPath, JSON.stringify(raw, null, 2));
+  return {
+    ...env,
+    proxy,
+    rows,
+    async close() {
+      await proxy.close();
+      await env.close();
+    },
+  };
+}
+
+export interface CrashStats {
+  readonly kills: number;
+  /** Kills while a Create Conversation was in flight (sent on, or stored but unanswered). */
+  readonly midCreate: number;
+  readonly runs: number;
+}
+
+/**
+ * Runs the CLI again and again, SIGKILLing each run at a seeded-random point, until `kills`
+ * kills landed; then one last run to completion.
+ */
+export async function crashUntilDone(env: CrashEnv, kills: number, seed: number): Promise<CrashStats> {
+  const random = mulberry32(seed);
+  let killed = 0;
+  let midCreate = 0;
+  let runs = 0;
+  while (killed < kills && runs < kills * 3) {
+    runs++;
+    const child = spawnCli(['run', '--config', env.configPath]);
+    env.proxy.kill = () => {
+      child.kill();
+    };
+    // The first kill waits for a Create Conversation and kills with it stored but unanswered.
+    const onCreate = killed === 0;
+    const nth = 1 + Math.floor(random() * 3);
+    const r = random();
+    const timerMs = Math.floor(random() * 80);
+    const verdict: WriteVerdict = onCreate || (r >= 0.35 && r < 0.7) ? 'kill-after-commit' : r < 0.15 ? 'forward' : r < 0.35 ? 'kill-before' : { killAfterMs: Math.floor(random() * 20) };
+    let writes = 0;
+    let armed = true;
+    // 'forward': a kill at a random instant after the run's first request (lookups, reconciliation, writes).
+    env.proxy.onRequest = () => {
+      if (verdict !== 'forward' || !armed) return;
+      armed = false;
+      setTimeout(() => {
+        child.kill();
+      }, timerMs);
+    };
+    env.proxy.onWrite = (write) => {
+      if (!armed || verdict === 'forward' || (onCreate && !write.create) || ++writes < nth) return 'forward';
+      armed = false;
+      if (write.create && typeof verdict === 'string') midCreate++;
+      return verdict;
+    };
+    const exit = await child.exit;
+    env.proxy.onWrite = () => 'forward';
+    env.proxy.onRequest = () => undefined;
+    if (exit.signal === 'SIGKILL') {
+      killed++;
+      continue;
+    }
+    expectCleanExit(exit);
+    // Finished before the kill point: nothing left to kill.
+    break;
+  }
+  const last = spawnCli(['run', '--config', env.configPath]);
+  expectCleanExit(await last.exit);
+  return { kills: killed, midCreate, runs: runs + 1 };
+}
+
+export function expectCleanExit(exit: ChildExit): void {
+  if (exit.code !== 0) throw new Error(`the CLI exited with ${exit.code ?? exit.signal ?? '?'}:\n${exit.stderr}\n${exit.stdout}`);
+}
+
+const LINK_NOTE = /^<p><em>Imported history continue/;
+
+/**
+ * Checked against the input, not the log: every source note is in Help Scout exactly once, in
+ * its conversation (or a continuation the tool created), posted oldest first; nothing else.
+ */
+export function expectEveryNoteExactlyOnce(sim: RunningSimulator, rows: readonly NoteRow[]): void {
+  const where = new Map<string, { conversation: number; thread: SimThread }[]>();
+  const created = new Set<number>();
+  for (const conversation of sim.state.conversations.values()) {
+    if (conversation.tags.some((tag) => tag.startsWith('hsi-'))) created.add(conversation.id);
+    for (const thread of conversation.threads) {
+      if (thread.type !== 'note' || !thread.imported) continue;
+      let list = where.get(thread.body);
+      if (!list) where.set(thread.body, (list = []));
+      list.push({ conversation: conversation.id, thread });
+    }
+  }
+  const texts = new Set(rows.map((r) => r.text));
+  const foreign = [...where.keys()].filter((body) => !texts.has(body) && !LINK_NOTE.test(body));
+  expect(foreign, 'imported notes that are not in the input').toEqual([]);
+  const duplicateLinks = [...where].filter(([body, list]) => LINK_NOTE.test(body) && list.length > 1).map(([body]) => body);
+  expect(duplicateLinks, 'link notes posted twice').toEqual([]);
+
+  const missing = rows.filter((r) => !where.has(r.text)).map((r) => `${r.ticket}:${r.id}`);
+  const twice = rows.filter((r) => (where.get(r.text)?.length ?? 0) > 1).map((r) => `${r.ticket}:${r.id} ×${where.get(r.text)?.length ?? 0}`);
+  expect(missing, 'input notes missing from Help Scout').toEqual([]);
+  expect(twice, 'input notes in Help Scout more than once').toEqual([]);
+
+  const byTicket = new Map<string, { row: NoteRow; conversation: number; thread: SimThread }[]>();
+  for (const row of rows) {
+    const [place] = where.get(row.text) ?? [];
+    if (!place) continue;
+    if (row.conversation === undefined) expect(created.has(place.conversation), `${row.ticket}:${row.id} in a created conversation`).toBe(true);
+    else expect(place.conversation === row.conversation || created.has(place.conversation), `${row.ticket}:${row.id} in ${row.conversation} or its continuation`).toBe(true);
+    let list = byTicket.get(row.ticket);
+    if (!list) byTicket.set(row.ticket, (list = []));
+    list.push({ row, ...place });
+  }
+  // Thread ids grow with every write: posting order. It must be the notes' own order.
+  for (const [ticket, list] of byTicket) {
+    const posted = [...list].sort((a, b) => a.thread.id - b.thread.id).map((p) => p.row.createdAt);
+    expect(posted, `ticket ${ticket} posted oldest first`).toEqual([...posted].sort());
+  }
+  for (const id of created) {
+    const conversation = sim.state.conversations.get(id);
+    expect(conversation?.threads.some((t) => texts.has(t.body)), `created conversation ${id} holds input notes (no empty duplicate)`).toBe(true);
+  }
+  for (const conversation of sim.state.conversations.values()) expect(conversation.threads.length).toBeLessThanOrEqual(100);
+}
