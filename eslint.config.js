@@ -7,6 +7,9 @@ const wall = (files, patterns, message) => ({
   rules: { 'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }] },
 });
 
+const TERMINAL = ['**/cli/**', 'cli-progress'];
+const NETWORK = ['node:net', 'node:http', 'node:https', 'node:http2', 'node:tls', 'node:dgram', 'undici', '**/helpscout/**', '**/deliver/**'];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.hs-import/**', 'bench/data/**', 'eslint.config.js', 'bin/**'] },
   js.configs.recommended,
@@ -20,14 +23,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
     },
   },
-  wall(['src/simulator/**'], ['**/helpscout/**', '**/deliver/**', '**/plan/**', '**/checkpoint/**', '**/mapper/**', '**/readers/**', '**/report/**', '**/cli/**', '**/config/**', '**/core/**'],
+  // ESLint keeps only the last `no-restricted-imports` setting that matches a file, so each
+  // folder has exactly one wall, and every wall repeats the terminal rule.
+  wall(['src/simulator/**'], ['**/helpscout/**', '**/deliver/**', '**/plan/**', '**/checkpoint/**', '**/mapper/**', '**/readers/**', '**/report/**', '**/cli/**', '**/config/**', '**/core/**', 'cli-progress'],
     'the simulator is Help Scout\'s side of the wire: it shares no code with the client side'),
-  wall(['src/helpscout/**'], ['**/plan/**', '**/checkpoint/**', '**/deliver/**', '**/readers/**', '**/mapper/**', '**/report/**', '**/cli/**', '**/simulator/**'],
-    'the Help Scout client knows nothing of plans, the checkpoint or the pipeline'),
-  wall(['src/mapper/**', 'src/plan/**'], ['node:fs', 'node:fs/*', 'node:net', 'node:http', 'undici', '**/helpscout/**', '**/deliver/**', '**/checkpoint/**', '**/cli/**'],
+  wall(['src/helpscout/**'], ['**/plan/**', '**/checkpoint/**', '**/deliver/**', '**/readers/**', '**/mapper/**', '**/report/**', '**/simulator/**', ...TERMINAL],
+    'the Help Scout client knows nothing of plans, the checkpoint or the pipeline; only src/cli knows the terminal'),
+  wall(['src/mapper/**', 'src/plan/**'], ['node:fs', 'node:fs/*', ...NETWORK, '**/checkpoint/**', ...TERMINAL],
     'mapper and planner are pure: no I/O'),
-  wall(['src/readers/**', 'src/mapper/**', 'src/plan/**', 'src/helpscout/**', 'src/deliver/**', 'src/checkpoint/**', 'src/report/**', 'src/config/**'],
-    ['**/cli/**', 'cli-progress'], 'only src/cli knows the terminal'),
+  wall(['src/readers/**'], [...NETWORK, '**/checkpoint/**', ...TERMINAL], 'readers read local files only: no network, no terminal'),
+  wall(['src/deliver/**', 'src/checkpoint/**', 'src/report/**', 'src/config/**'], TERMINAL, 'only src/cli knows the terminal'),
   {
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**'],

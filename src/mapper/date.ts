@@ -30,13 +30,13 @@ export function formatHelpScoutDate(input: string | number | undefined, timezone
   if (NUMERIC.test(text)) return fromEpochNumber(Number(text), text);
   const match = ISO.exec(text);
   if (!match) return invalid(`unrecognised date ${JSON.stringify(truncate(text))}`);
-  const [whole, y, mo, d, h = '0', mi = '0', s = '0', zone] = match;
+  const [whole, y, mo, d, h = '0', mi = '0', s, zone] = match;
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
   const hour = Number(h);
   const minute = Number(mi);
-  const second = Number(s);
+  const second = Number(s ?? '0');
   // Date.UTC reads years 0..99 as 1900..1999: such years are out of range anyway (before the epoch).
   if (year < 1900 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     return invalid(`date out of range ${JSON.stringify(text)}`);
@@ -51,8 +51,11 @@ export function formatHelpScoutDate(input: string | number | undefined, timezone
     offsetMinutes = timezone === undefined ? 0 : localOffset(wallClock, timezone);
   }
   const epoch = wallClock - offsetMinutes * 60;
-  // Already in Help Scout's form (most exports): the text is the answer, no reformatting.
-  if (epoch >= 0 && zone === 'Z' && whole.length === 20 && whole.charCodeAt(10) === 0x54) return { ok: true, createdAt: whole, epoch };
+  if (epoch >= 0 && offsetMinutes === 0 && s !== undefined) {
+    // Already UTC, to the second (most exports): the text itself, cut to seconds, is Help Scout's form.
+    const exact = zone === 'Z' && whole.length === 20 && whole.charCodeAt(10) === 0x54;
+    return { ok: true, createdAt: exact ? whole : `${whole.slice(0, 10)}T${whole.slice(11, 19)}Z`, epoch };
+  }
   return fromEpochSeconds(epoch, text);
 }
 

@@ -2,7 +2,7 @@ import { CANONICAL_FIELDS, REQUIRED_FIELDS, type CanonicalField } from '../confi
 import type { Origin } from '../core/reject.ts';
 import { parseAttachmentList } from './attachment-list.ts';
 import { looksLikeHtml } from './html-detect.ts';
-import type { SourceNote } from './source-note.ts';
+import type { SourceNote, WritableSourceNote } from './source-note.ts';
 
 /** For each canonical field, the column that holds it (`source.columns` renames applied). */
 export type ColumnNames = Readonly<Record<CanonicalField, string>>;
@@ -31,7 +31,7 @@ export function missingRequiredColumns(header: readonly string[], names: ColumnN
 export function noteFromRow(row: Readonly<Record<string, string>>, names: ColumnNames, origin: Origin): SourceNote {
   const text = row[names.text] ?? '';
   // Built by assignment: spreads inside a literal cost a microsecond a row (the hot path of big CSVs).
-  const note: { -readonly [K in keyof SourceNote]: SourceNote[K] } = {
+  const note: WritableSourceNote = {
     ticket: row[names.ticket] ?? '',
     id: row[names.id] ?? '',
     createdAt: cell(row, names.createdAt),

@@ -44,6 +44,8 @@ class RowParser extends Parser {
   header: readonly string[] | undefined;
   /** A rejects.csv fed back in: its cells carry a formula escape, undone here. */
   private formulaEscaped = false;
+  /** A column named `__proto__` must become a field, not the row's prototype. */
+  private protoColumn = -1;
 
   constructor(
     options: Options,
@@ -60,6 +62,7 @@ class RowParser extends Parser {
     if (header === undefined) {
       this.header = values.map((name) => name.trim());
       this.formulaEscaped = isRejectsCsvHeader(this.header);
+      this.protoColumn = this.header.indexOf('__proto__');
       return true;
     }
     const row: Record<string, string> = {};
@@ -67,7 +70,9 @@ class RowParser extends Parser {
     for (let i = 0; i < header.length; i++) {
       const name = header[i] as string;
       const value = values[i] ?? '';
-      row[name] = this.formulaEscaped ? unescapeFormula(value) : value;
+      const cell = this.formulaEscaped ? unescapeFormula(value) : value;
+      if (i === this.protoColumn) Object.defineProperty(row, name, { value: cell, enumerable: true, writable: true, configurable: true });
+      else row[name] = cell;
       if (undecoded === undefined && value.includes('\uFFFD')) undecoded = name;
     }
     const parsed: ParsedRow = { order: this.skips.order++, line: this.lines.recordStart(values, this.info.lines), row, undecoded };

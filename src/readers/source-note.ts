@@ -48,6 +48,9 @@ export interface SourceNote {
   readonly fields: Readonly<Record<string, string>>;
 }
 
+/** A SourceNote under construction: readers fill optional fields one by one (cheaper than spreads). */
+export type WritableSourceNote = { -readonly [K in keyof SourceNote]: SourceNote[K] };
+
 export type SourceItem =
   | { readonly kind: 'note'; readonly note: SourceNote }
   | { readonly kind: 'reject'; readonly reject: Reject };

@@ -93,4 +93,10 @@ describe('csv reader', () => {
     expect(rejectsOf(items)).toMatchObject([{ reason: 'invalid_record', origin: { file: path, line: 3 } }]);
     expect(items.map((i) => i.kind)).toEqual(['note', 'reject', 'note']);
   });
+
+  it('keeps a column named __proto__ as a plain field of the row', async () => {
+    const notes = notesOf(await readAll(sourceOf('csv', csvFile('ticket,id,createdAt,text,__proto__\n1,1,2024-01-01T00:00:00Z,hi,polluted\n'))));
+    expect(Object.getPrototypeOf(notes[0]?.fields)).toBe(Object.prototype);
+    expect(Object.entries(notes[0]?.fields ?? {})).toContainEqual(['__proto__', 'polluted']);
+  });
 });

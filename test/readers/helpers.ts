@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { onTestFinished } from 'vitest';
 import type { ImportConfig } from '../../src/config/load.ts';
 import type { Reject } from '../../src/core/reject.ts';
 import { createMapper } from '../../src/mapper/index.ts';
@@ -38,8 +39,13 @@ export function rejectsOf(items: readonly SourceItem[]): Reject[] {
   return items.flatMap((item) => (item.kind === 'reject' ? [item.reject] : []));
 }
 
+/** A fresh folder, removed when the current test finishes (some tests write 10-200 MB). */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'hs-import-readers-'));
+  const dir = mkdtempSync(join(tmpdir(), 'hs-import-readers-'));
+  onTestFinished(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
 }
 
 /** What the pipeline's index pass does: each note of the source through one mapper (attribution on). */

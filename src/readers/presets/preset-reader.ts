@@ -3,7 +3,7 @@ import { InputError } from '../../core/errors.ts';
 import type { Origin } from '../../core/reject.ts';
 import { exportDirOf, needsInspection, withInspectedAttachments } from '../inspect-attachments.ts';
 import { isObject, readJsonRecords, recordReject } from '../json-records.ts';
-import type { SourceItem, SourceNote, SourceReader } from '../source-note.ts';
+import type { SourceItem, SourceNote, SourceReader, WritableSourceNote } from '../source-note.ts';
 import { ConversationLookup } from './conversation-lookup.ts';
 import { People } from './people.ts';
 import type { PresetMessage, Preset, TicketFacts } from './preset.ts';
@@ -49,14 +49,13 @@ export function readPreset(source: Source, preset: Preset): SourceReader {
 }
 
 function sourceNote(facts: TicketFacts, conversation: string | undefined, message: PresetMessage, origin: Origin): SourceNote {
-  const note: SourceNote = {
-    ...facts,
-    ...(conversation === undefined ? {} : { conversation }),
-    ...message,
-    origin,
-    fields: {},
-  };
-  return { ...note, fields: canonicalFields(note) };
+  // Optional fields assigned rather than spread into the literal: that is several times cheaper per note.
+  const note: WritableSourceNote = { ...message, ticket: facts.ticket, origin, fields: {} };
+  if (facts.customerEmail !== undefined) note.customerEmail = facts.customerEmail;
+  if (facts.subject !== undefined) note.subject = facts.subject;
+  if (conversation !== undefined) note.conversation = conversation;
+  note.fields = canonicalFields(note);
+  return note;
 }
 
 /** The note in canonical CSV columns (DESIGN §3), so a reject can be fixed and re-fed as a CSV. */
