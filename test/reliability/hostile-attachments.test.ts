@@ -45,8 +45,8 @@ function attachmentPayloads(request: RecordedRequest): string[] {
   return out;
 }
 
-describe('attachment paths that leave the export folder', () => {
-  it('are rejected attachment_path_outside_export and their files are never read or sent', async () => {
+describe('hostile and broken attachments in a CSV', () => {
+  it('paths leaving the export (traversal, absolute, symlinks) are rejected attachment_path_outside_export and never read or sent; empty and oversize files are rejected too', async () => {
     outside = mkdtempSync(join(tmpdir(), 'hs-import-outside-'));
     const secretContent = `OUTSIDE-THE-EXPORT-${randomBytes(8).toString('hex')}`;
     const secretFile = join(outside, 'secret.txt');
