@@ -59,7 +59,8 @@ const targetSchema = z.strictObject({
   simulator: z.string().min(1).optional(),
   mailboxId: positiveInt,
   plan: z.enum(['standard', 'plus', 'pro']).default('standard'),
-  requestsPerMinute: positiveInt.optional(),
+  /** At least one write (2 units) a window, or nothing could ever be sent. */
+  requestsPerMinute: z.number().int().min(2).optional(),
   rateWindowSeconds: z.number().positive().default(60),
   user: positiveInt.optional(),
   /** Status of conversations the tool creates. */

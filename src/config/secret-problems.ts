@@ -40,5 +40,7 @@ export function secretProblems(raw: unknown, env: NodeJS.ProcessEnv): { problems
 /** Problem lines quote what they found: a secret pasted into the wrong field must not be quoted back. */
 export function redactSecrets(lines: readonly string[], env: NodeJS.ProcessEnv): string[] {
   const secrets = ENV_SECRETS.map((name) => env[name]).filter((s): s is string => s !== undefined && s.length >= 8);
-  return lines.map((line) => secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), line));
+  // Case-insensitive: a secret pasted into a URL host comes back lowercased by the URL parser.
+  const patterns = secrets.map((secret) => new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'));
+  return lines.map((line) => patterns.reduce((text, pattern) => text.replace(pattern, '[redacted]'), line));
 }

@@ -41,6 +41,9 @@ export interface HelpScoutClientOptions {
   readonly onRequest?: (event: RequestEvent) => void;
 }
 
+/** 401s one request accepts, each followed by a new token, before the credentials are judged unusable. */
+const MAX_UNAUTHORIZED = 3;
+
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' };
 
 /**
@@ -127,19 +130,32 @@ export class HelpScoutClient {
   /** One request through the limiter, with auth, retries and the status → error mapping. */
   private async call(request: HttpRequest, context: RequestContext, passStatuses: readonly number[] = []): Promise<HttpResponse> {
     const units = request.method === 'GET' ? 1 : 2;
-    let refreshedAfter401 = false;
+    let unauthorized = 0;
     for (let attempt = 1; ; attempt++) {
-      const token = await this.tokens.token();
+      let token = '';
       const started = Date.now();
+      // The token is taken in the limiter's slot, right before sending: one taken earlier may
+      // expire while the request waits behind a 429 pause. A failing token request throws from
+      // here: fatal, or retriable with nothing sent.
       let outcome: HttpResponse | HsImportError;
       try {
-        outcome = await this.limiter.schedule(units, () => this.send(request, token));
-        // Observed once this request has left the limiter's in-flight count: the server's
-        // remaining already includes it.
-        this.limiter.observe(numericHeader(outcome.headers, 'x-ratelimit-remaining-minute'), numericHeader(outcome.headers, 'x-ratelimit-limit-minute'));
+        outcome = await this.limiter.schedule(units, async () => {
+          token = await this.tokens.token();
+          try {
+            return await this.send(request, token);
+          } catch (error) {
+            // Connection reset or timeout: a write may or may not have been stored.
+            return new RetriableError('network', `network error: ${(error as Error).message}`, undefined, request.method !== 'GET');
+          }
+        });
       } catch (error) {
-        // Connection reset or timeout: a write may or may not have been stored.
-        outcome = new RetriableError('network', `network error: ${(error as Error).message}`, undefined, request.method !== 'GET');
+        if (!(error instanceof RetriableError)) throw error;
+        outcome = error;
+      }
+      // Observed once this request has left the limiter's in-flight count: the server's
+      // remaining already includes it.
+      if (!(outcome instanceof Error)) {
+        this.limiter.observe(numericHeader(outcome.headers, 'x-ratelimit-remaining-minute'), numericHeader(outcome.headers, 'x-ratelimit-limit-minute'));
       }
       this.options.onRequest?.({
         method: request.method,
@@ -151,8 +167,11 @@ export class HelpScoutClient {
       });
       if (!(outcome instanceof Error)) {
         if (outcome.status === 401) {
-          if (refreshedAfter401) throw new FatalError('auth_failed', 'Help Scout answered 401 with a fresh token: check that the app user is active and HELPSCOUT_APP_ID/HELPSCOUT_APP_SECRET are right.');
-          refreshedAfter401 = true;
+          // The token endpoint took the credentials, so a 401 can be a token that other requests
+          // in flight used up or outlived: only a run of them means the app user cannot act.
+          if (++unauthorized > MAX_UNAUTHORIZED) {
+            throw new FatalError('auth_failed', `Help Scout answered 401 to ${MAX_UNAUTHORIZED} fresh tokens in a row: check that the app user is active and HELPSCOUT_APP_ID/HELPSCOUT_APP_SECRET are right.`);
+          }
           this.tokens.invalidate(token);
           this.stats.tokenRefreshes++;
           continue;

@@ -1,5 +1,8 @@
 import Bottleneck from 'bottleneck';
 
+/** A write: the heaviest request must always fit a window, or it would wait for a refill that never holds it. */
+const HEAVIEST_REQUEST_UNITS = 2;
+
 export interface RateLimiterOptions {
   /** Units the account may spend per window (GET 1, write 2). */
   readonly units: number;
@@ -36,8 +39,8 @@ export class RateLimiter {
   constructor(private readonly options: RateLimiterOptions) {
     this.now = options.now ?? Date.now;
     this.windowStart = this.now();
-    this.units = options.units;
-    this.bottleneck = new Bottleneck({ reservoir: options.units });
+    this.units = Math.max(options.units, HEAVIEST_REQUEST_UNITS);
+    this.bottleneck = new Bottleneck({ reservoir: this.units });
   }
 
   /** Runs `task` once `units` are available; the task reports the response headers back. */
@@ -57,7 +60,7 @@ export class RateLimiter {
 
   /** Headers of a response: trust the server's budget and its count of what is left in its window. */
   observe(remaining: number | undefined, limit?: number): void {
-    if (limit !== undefined && Number.isFinite(limit) && limit > 0) this.units = Math.min(this.options.units, limit);
+    if (limit !== undefined && Number.isFinite(limit) && limit > 0) this.units = Math.max(HEAVIEST_REQUEST_UNITS, Math.min(this.options.units, limit));
     if (remaining === undefined || !Number.isFinite(remaining)) return;
     if (remaining > this.lastRemaining) {
       // The server's window turned over: its end is now one window away, and what is in
