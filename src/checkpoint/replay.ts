@@ -104,47 +104,66 @@ function parseEvent(path: string, line: string, lineNumber: number): CheckpointE
   return event as CheckpointEvent;
 }
 
-const tags = new Map<string, Buffer>();
-function tagOf(name: string): Buffer {
-  let tag = tags.get(name);
-  if (!tag) tags.set(name, (tag = Buffer.from(`"${name}":`)));
-  return tag;
-}
-
 /**
- * The string value of `"name":"…"` in a line JSON.stringify wrote, read from the bytes without
- * parsing (an unescaped `"name":"` cannot occur inside a string value). Undefined when absent,
- * not a string, or escaped (the caller then parses the line).
+ * Reads the fields of a line JSON.stringify wrote, in the order delivery writes them, straight
+ * from the bytes: no decoding of the whole line, no JSON.parse (most of replay's time otherwise).
+ * Any surprise (another order, an escape) returns undefined and the caller parses the line.
  */
-function stringField(buffer: Buffer, start: number, end: number, name: string): string | undefined {
-  const tag = tagOf(name);
-  const at = buffer.indexOf(tag, start);
-  if (at < 0 || at >= end || buffer[at + tag.length] !== QUOTE) return undefined;
-  const from = at + tag.length + 1;
-  const to = buffer.indexOf(QUOTE, from);
-  if (to < 0 || to >= end || buffer.subarray(from, to).includes(BACKSLASH)) return undefined;
-  return buffer.toString('utf8', from, to);
+class LineCursor {
+  constructor(
+    private readonly buffer: Buffer,
+    private pos: number,
+    private readonly end: number,
+  ) {}
+
+  /** Steps over `literal` if the line continues with it. */
+  literal(literal: Buffer): boolean {
+    if (this.pos + literal.length > this.end) return false;
+    for (let i = 0; i < literal.length; i++) if (this.buffer[this.pos + i] !== literal[i]) return false;
+    this.pos += literal.length;
+    return true;
+  }
+
+  /** The rest of a string whose opening quote was read, up to its closing quote. */
+  string(): string | undefined {
+    const { buffer, end } = this;
+    const from = this.pos;
+    let high = 0;
+    for (let i = from; i < end; i++) {
+      const byte = buffer[i] ?? 0;
+      if (byte === QUOTE) {
+        this.pos = i + 1;
+        return buffer.toString(high & 0x80 ? 'utf8' : 'latin1', from, i);
+      }
+      if (byte === BACKSLASH) return undefined;
+      high |= byte;
+    }
+    return undefined;
+  }
+
+  /** `"a","b"]` after the opening bracket. */
+  strings(): string[] | undefined {
+    const list: string[] = [];
+    if (this.literal(CLOSE_LIST)) return list;
+    for (;;) {
+      if (!this.literal(QUOTE_MARK)) return undefined;
+      const value = this.string();
+      if (value === undefined) return undefined;
+      list.push(value);
+      if (this.literal(CLOSE_LIST)) return list;
+      if (!this.literal(COMMA)) return undefined;
+    }
+  }
 }
 
-/** `"keys":["a","b"]` read from the bytes; undefined when escaped. */
-function keysField(buffer: Buffer, start: number, end: number): string[] | undefined {
-  const tag = tagOf('keys');
-  const at = buffer.indexOf(tag, start);
-  if (at < 0 || at >= end || buffer[at + tag.length] !== 0x5b) return undefined;
-  const close = buffer.indexOf(0x5d, at);
-  if (close < 0 || close >= end) return undefined;
-  const list = buffer.subarray(at + tag.length + 1, close);
-  if (list.length === 0) return [];
-  if (list.includes(BACKSLASH) || list[0] !== QUOTE || list[list.length - 1] !== QUOTE) return undefined;
-  return list.toString('utf8', 1, list.length - 1).split('","');
-}
-
-const INTENT_PREFIX = Buffer.from('{"t":"intent",');
-const DONE_PREFIX = Buffer.from('{"t":"done",');
-
-function startsWith(buffer: Buffer, start: number, end: number, prefix: Buffer): boolean {
-  return end - start >= prefix.length && buffer.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0;
-}
+const bytes = (text: string): Buffer => Buffer.from(text);
+const INTENT_STEP = bytes('{"t":"intent","step":"');
+const DONE_STEP = bytes('{"t":"done","step":"');
+const ADD_NOTE_LANE = bytes(',"kind":"add-note","lane":"');
+const KEYS = bytes(',"keys":[');
+const CLOSE_LIST = bytes(']');
+const QUOTE_MARK = bytes('"');
+const COMMA = bytes(',');
 
 /**
  * Rebuilds the state of an import from its log; no network. Intents and add-note `done`s, most
@@ -189,22 +208,24 @@ export function replayCheckpoint(path: string): ReplayedState {
       return;
     }
     if (start === end) return;
-    const whole = buffer[end - 1] === 0x7d;
-    if (whole && startsWith(buffer, start, end, INTENT_PREFIX)) {
-      const step = stringField(buffer, start, end, 'step');
-      if (step !== undefined) {
-        state.events++;
-        pending.set(step, { offset, length: end - start, lineNumber });
-        return;
-      }
-    } else if (whole && startsWith(buffer, start, end, DONE_PREFIX) && stringField(buffer, start, end, 'kind') === 'add-note') {
-      const step = stringField(buffer, start, end, 'step');
-      const lane = stringField(buffer, start, end, 'lane');
-      const keys = keysField(buffer, start, end);
-      if (step !== undefined && lane !== undefined && keys !== undefined) {
-        state.events++;
-        settle(step, lane, 'add-note', keys);
-        return;
+    if (buffer[end - 1] === 0x7d) {
+      const cursor = new LineCursor(buffer, start, end);
+      if (cursor.literal(INTENT_STEP)) {
+        const step = cursor.string();
+        if (step !== undefined) {
+          state.events++;
+          pending.set(step, { offset, length: end - start, lineNumber });
+          return;
+        }
+      } else if (cursor.literal(DONE_STEP)) {
+        const step = cursor.string();
+        const lane = step !== undefined && cursor.literal(ADD_NOTE_LANE) ? cursor.string() : undefined;
+        const keys = lane !== undefined && cursor.literal(KEYS) ? cursor.strings() : undefined;
+        if (step !== undefined && lane !== undefined && keys !== undefined) {
+          state.events++;
+          settle(step, lane, 'add-note', keys);
+          return;
+        }
       }
     }
     const event = parseEvent(path, buffer.toString('utf8', start, end), lineNumber);

@@ -267,6 +267,9 @@ function knownThreadsFor(path: string, conversations: ReadonlySet<number>): Map<
   if (conversations.size === 0) return known;
   forEachLine(path, (line) => {
     if (!line.startsWith('{"t":"done"')) return;
+    // Parse only the done events of the conversations asked about: a big log has millions.
+    const conversation = /"conversation":(\d+)/.exec(line)?.[1];
+    if (conversation === undefined || !conversations.has(Number(conversation))) return;
     try {
       const event = JSON.parse(line) as { conversation: number; threads?: number[] };
       if (!conversations.has(event.conversation) || !event.threads) return;

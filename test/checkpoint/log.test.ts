@@ -49,6 +49,20 @@ describe('replaying the log', () => {
     expect(state.events).toBe(6);
   });
 
+  it('reads keys with quotes, backslashes and accents exactly, whether read fast or parsed', () => {
+    const odd = ['T"1:\\x', 'Zoë:ünïcode', 'plain:1'];
+    writeLog([
+      header,
+      ...odd.map((key) => intent(`note:${key}`, key)),
+      ...odd.map((key) => done(`note:${key}`, key)),
+      { t: 'intent', step: 'create:ticket:N', kind: 'create-conversation', lane: 'ticket:N', keys: ['N:1', 'N:"2'], tag: 'hsi-x', mailboxId: 1, part: 1, at: 5 },
+    ]);
+    const state = replayCheckpoint(path);
+    expect([...state.doneKeys].sort()).toEqual([...odd].sort());
+    expect(state.inDoubt.get('create:ticket:N')?.keys).toEqual(['N:1', 'N:"2']);
+    expect(state.doneByTarget).toEqual({ existing: 3, new: 0 });
+  });
+
   it('ignores a torn last line with its line number, and the writer cuts it before appending', () => {
     writeLog([header, intent('note:A:1', 'A:1')]);
     appendFileSync(path, JSON.stringify(done('note:A:1', 'A:1')).slice(0, 40));

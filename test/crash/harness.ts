@@ -75,6 +75,8 @@ export class KillProxy {
   private server: Server | undefined;
   url = '';
   onWrite: (write: WriteSeen) => WriteVerdict = () => 'forward';
+  /** Changes the headers of a write's answer before the child sees them. */
+  answerHeaders: (write: WriteSeen, headers: Record<string, string | string[] | undefined>) => Record<string, string | string[] | undefined> = (_write, headers) => headers;
   /** Every request of the child, writes or not, as it arrives. */
   onRequest: () => void = () => undefined;
   kill: () => void = () => undefined;
@@ -105,7 +107,8 @@ export class KillProxy {
       this.onRequest();
       const path = req.url ?? '/';
       const isWrite = req.method === 'POST' && path.startsWith('/v2/conversations');
-      const verdict = isWrite ? this.onWrite({ method: req.method ?? 'POST', path, create: path.split('?')[0] === '/v2/conversations' }) : 'forward';
+      const write = { method: req.method ?? 'POST', path, create: path.split('?')[0] === '/v2/conversations' };
+      const verdict = isWrite ? this.onWrite(write) : 'forward';
       if (verdict === 'kill-before') {
         this.kill();
         res.destroy();
@@ -124,7 +127,7 @@ export class KillProxy {
             res.destroy();
             return;
           }
-          const out = { ...answer.headers };
+          const out = isWrite ? this.answerHeaders(write, { ...answer.headers }) : { ...answer.headers };
           delete out.connection;
           delete out['keep-alive'];
           delete out['transfer-encoding'];

@@ -14,14 +14,11 @@ export interface CrashEnv extends ImportEnv {
  * Existing conversations (one nearly full, so its overflow goes to a continuation with a link
  * note) and tickets without one (Create Conversation), unique bodies, out of order in the file.
  */
-export function crashRows(): NoteRow[] {
-  const existing = [
-    ...generateRows(1, 8, () => ({ conversation: 201 })),
-    ...generateRows(1, 8, () => ({ conversation: 202 })).map((r) => ({ ...r, ticket: 'E2', text: `${r.text} (E2)` })),
-    ...generateRows(1, 6, () => ({ conversation: 203 })).map((r) => ({ ...r, ticket: 'E3', text: `${r.text} (E3)` })),
-    ...generateRows(1, 8, () => ({ conversation: 204 })).map((r) => ({ ...r, ticket: 'E4', text: `${r.text} (E4)` })),
-  ];
-  const fresh = generateRows(6, 3).map((r) => ({ ...r, ticket: `N${r.ticket}`, text: `${r.text} (new)` }));
+export function crashRows(scale = 1): NoteRow[] {
+  const existing = [201, 202, 203, 204].flatMap((conversation, i) =>
+    generateRows(1, (i === 2 ? 6 : 8) * scale, () => ({ conversation })).map((r) => ({ ...r, ticket: `E${i}`, text: `${r.text} (E${i})` })),
+  );
+  const fresh = generateRows(6 * scale, 3).map((r) => ({ ...r, ticket: `N${r.ticket}`, text: `${r.text} (new)` }));
   const rows = [...existing, ...fresh];
   // A CSV lists notes in any order: the tool must sort them.
   return rows.map((row, i) => ({ row, k: (i * 7919) % rows.length })).sort((a, b) => a.k - b.k).map(({ row }) => row);
@@ -168,4 +165,25 @@ export function expectEveryNoteExactlyOnce(sim: RunningSimulator, rows: readonly
     expect(conversation?.threads.some((t) => texts.has(t.body)), `created conversation ${id} holds input notes (no empty duplicate)`).toBe(true);
   }
   for (const conversation of sim.state.conversations.values()) expect(conversation.threads.length).toBeLessThanOrEqual(100);
+}
+
+/**
+ * The crash test proper: an import with latency and lost-response-after-commit faults, killed
+ * `kills` times and run to completion, then checked against its input.
+ */
+export async function killRepeatedlyAndCheck(options: { seed: number; kills: number; scale?: number; lostResponseRate?: number }): Promise<void> {
+  const rows = crashRows(options.scale);
+  const faults = { seed: options.seed, latencyMs: 5, jitterMs: 25, lostResponseRate: options.lostResponseRate ?? 0.1, on: 'writes' as const };
+  const env = await crashEnv(rows, { ...CRASH_SEED, faults });
+  try {
+    const stats = await crashUntilDone(env, options.kills, options.seed);
+    expect(stats.kills).toBe(options.kills);
+    expect(stats.midCreate).toBeGreaterThanOrEqual(1);
+    expectEveryNoteExactlyOnce(env.sim, rows);
+    // The kills did leave writes in doubt, and the resumed runs found them instead of resending.
+    expect(readFileSync(env.config.checkpoint, 'utf8')).toContain('"via":"reconciled"');
+    expect(env.sim.state.counters.snapshot().faults.lostResponse).toBeGreaterThan(0);
+  } finally {
+    await env.close();
+  }
 }

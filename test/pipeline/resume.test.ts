@@ -8,7 +8,7 @@ import { validateConfig } from '../../src/config/load.ts';
 import { ConfigError, FatalError } from '../../src/core/errors.ts';
 import { runImport, type RunOptions } from '../../src/pipeline/run-import.ts';
 import { importStatus } from '../../src/pipeline/status.ts';
-import { spawnCli } from '../crash/harness.ts';
+import { KillProxy, spawnCli } from '../crash/harness.ts';
 import { expectEveryNoteExactlyOnce } from '../crash/scenario.ts';
 import { csvOf, ENV, generateRows, importEnv, type ImportEnv } from '../helpers/import-env.ts';
 
@@ -22,11 +22,12 @@ function logLines(): string[] {
   return readFileSync(env.config.checkpoint, 'utf8').split('\n').filter((l) => l !== '');
 }
 
-async function rejection(run: Promise<unknown>): Promise<Error> {
+async function rejection<E extends Error>(run: Promise<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
   try {
     await run;
   } catch (error) {
-    return error as Error;
+    if (error instanceof type) return error;
+    throw error;
   }
   throw new Error('expected the run to be refused');
 }
@@ -38,9 +39,8 @@ describe('resuming with a changed config or input', () => {
     await runImport(env.config, options());
     writeFileSync(env.config.source.path, csvOf([...rows, { ...rows[0], id: '9', text: 'added later' } as (typeof rows)[number]]));
     const writesBefore = env.sim.state.counters.snapshot().notesCreated;
-    const error = await rejection(runImport(env.config, options()));
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems[0]).toMatch(/^checkpoint: input .*notes\.csv: content changed \(\d+ bytes then, \d+ now\) since this import started$/);
+    const error = await rejection(runImport(env.config, options()), ConfigError);
+    expect(error.problems[0]).toMatch(/^checkpoint: input .*notes\.csv: content changed \(\d+ bytes then, \d+ now\) since this import started$/);
     expect(error.message).toContain('--force');
     expect(env.sim.state.counters.snapshot().notesCreated).toBe(writesBefore);
   });
@@ -51,8 +51,8 @@ describe('resuming with a changed config or input', () => {
     await runImport(env.config, options());
     const raw = JSON.parse(readFileSync(env.configPath, 'utf8')) as { policy: Record<string, string> };
     const changed = validateConfig({ ...raw, policy: { ...raw.policy, tooOld: 'reject' } }, env.configPath);
-    const error = await rejection(runImport(changed, options()));
-    expect((error as ConfigError).problems[0]).toBe('checkpoint: policy.tooOld: was "continue", now "reject" since this import started');
+    const error = await rejection(runImport(changed, options()), ConfigError);
+    expect(error.problems[0]).toBe('checkpoint: policy.tooOld: was "continue", now "reject" since this import started');
 
     notices.length = 0;
     const forced = await runImport(changed, options({ force: true }));
@@ -121,9 +121,8 @@ describe('one run per checkpoint', () => {
     mkdirSync(dirname(env.config.checkpoint), { recursive: true });
     const held = acquireLock(`${env.config.checkpoint}.lock`);
     try {
-      const error = await rejection(runImport(env.config, options()));
-      expect(error).toBeInstanceOf(FatalError);
-      expect((error as FatalError).code).toBe('locked');
+      const error = await rejection(runImport(env.config, options()), FatalError);
+      expect(error.code).toBe('locked');
       const exit = await spawnCli(['run', '--config', env.configPath]).exit;
       expect(exit.code).toBe(3);
       expect(exit.stderr).toContain(`another run holds the checkpoint (pid ${process.pid}`);
@@ -162,6 +161,36 @@ describe('per-note results of the library', () => {
     const results = new Map([...settled.results()].map((r) => [r.key, r]));
     expect(results.get('T0:0')).toMatchObject({ status: 'done', conversation: 607 });
     expect(results.get('M:0')).toMatchObject({ status: 'moved', from: 608, conversation: 609 });
+    expect(logLines().filter((l) => l.startsWith('{"t":"moved"')).map((l) => JSON.parse(l) as object)).toContainEqual(expect.objectContaining({ from: 608, to: 609 }));
     expect([...env.sim.state.conversations.values()].flatMap((c) => c.threads.filter((t) => t.imported).map((t) => `${c.id}:${t.body}`)).sort()).toEqual(['607:body of T0 note 0', '609:merged one']);
+  });
+});
+
+describe('a 201 without the ids it should carry', () => {
+  it('leaves the Create Conversation in doubt (not aborted), and the next run finds it by its tag instead of creating it again', async () => {
+    const rows = generateRows(1, 2).map((r) => ({ ...r, ticket: 'NEW' }));
+    env = await importEnv(rows);
+    const proxy = new KillProxy(env.sim.url);
+    await proxy.start();
+    try {
+      proxy.answerHeaders = (write, headers) => {
+        if (!write.create) return headers;
+        const { 'resource-id': _id, location: _location, ...rest } = headers;
+        return rest;
+      };
+      const config = { ...env.config, target: { ...env.config.target, baseUrl: proxy.url } };
+      const error = await rejection(runImport(config, options()), FatalError);
+      expect(error.code).toBe('bad_response');
+      expect(env.sim.state.counters.snapshot().conversationsCreated).toBe(1);
+      expect(logLines().some((l) => l.startsWith('{"t":"aborted"'))).toBe(false);
+      expect(importStatus(env.config).inDoubt).toBe(2);
+
+      proxy.answerHeaders = (_write, headers) => headers;
+      const resumed = await runImport(config, options());
+      expect(resumed.counts).toMatchObject({ done: 2, reconciledAtStart: 2 });
+      expect(env.sim.state.counters.snapshot().conversationsCreated).toBe(1);
+    } finally {
+      await proxy.close();
+    }
   });
 });
