@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { FatalError } from '../core/errors.ts';
 import type { Origin } from '../core/reject.ts';
 import type { AttachmentRef } from '../mapper/note-draft.ts';
 
@@ -43,9 +44,13 @@ export class SpoolWriter implements PayloadSink {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
-  constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'w');
+  constructor(private readonly path: string) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      this.fd = openSync(path, 'w');
+    } catch (error) {
+      throw spoolUnwritable(path, error);
+    }
   }
 
   put(payload: NotePayload): { offset: number; length: number } {
@@ -65,10 +70,19 @@ export class SpoolWriter implements PayloadSink {
 
   private flush(): void {
     if (this.pendingBytes === 0) return;
-    writeSync(this.fd, Buffer.concat(this.pending, this.pendingBytes));
+    try {
+      writeSync(this.fd, Buffer.concat(this.pending, this.pendingBytes));
+    } catch (error) {
+      throw spoolUnwritable(this.path, error);
+    }
     this.pending = [];
     this.pendingBytes = 0;
   }
+}
+
+/** A full disk or a read-only folder while indexing: nothing has been sent yet. */
+function spoolUnwritable(path: string, error: unknown): FatalError {
+  return new FatalError('checkpoint_unwritable', `cannot write the spool ${path}: ${(error as Error).message}. Free disk space or fix permissions, then run again (nothing was sent).`);
 }
 
 export class SpoolReader {

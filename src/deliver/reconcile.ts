@@ -1,4 +1,5 @@
 import type { IntentEvent } from '../checkpoint/events.ts';
+import { ApiRejectedError } from '../core/errors.ts';
 import type { HelpScoutClient } from '../helpscout/client.ts';
 import { textFingerprint } from './fingerprint.ts';
 import { resolveConversation } from './resolve-conversation.ts';
@@ -23,10 +24,20 @@ export async function reconcileIntent(
     return found === undefined ? { kind: 'absent' } : { kind: 'landed', conversation: found };
   }
   if (intent.conversation === undefined) return { kind: 'absent' };
-  let conversation = intent.conversation;
-  const resolution = await resolveConversation(client, conversation);
-  if (resolution.facts.kind === 'not-found') return { kind: 'absent' };
-  conversation = resolution.facts.id;
+  for (let attempt = 1; ; attempt++) {
+    const resolution = await resolveConversation(client, intent.conversation);
+    if (resolution.facts.kind === 'not-found') return { kind: 'absent' };
+    try {
+      return await findNote(client, resolution.facts.id, intent, knownThreads);
+    } catch (error) {
+      // Merged between the GET and the listing: the old id now answers 404; resolve it again.
+      if (error instanceof ApiRejectedError && error.status === 404 && attempt < 3) continue;
+      throw error;
+    }
+  }
+}
+
+async function findNote(client: HelpScoutClient, conversation: number, intent: IntentEvent, knownThreads: ReadonlySet<number>): Promise<ReconcileResult> {
   for (let page = 1; ; page++) {
     const result = await client.listThreads(conversation, page);
     for (const thread of result._embedded?.threads ?? []) {
