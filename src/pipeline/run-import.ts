@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import PQueue from 'p-queue';
 import { targetKindOf, type DoneEvent, type HeaderEvent, type IntentEvent, type TargetKind } from '../checkpoint/events.ts';
 import { acquireLock } from '../checkpoint/lock.ts';
 import { LogWriter } from '../checkpoint/log-writer.ts';
 import { forEachLine, replayCheckpoint, type ReplayedState } from '../checkpoint/replay.ts';
+import { dropIndex, loadIndex, saveIndex, type SavedIndex } from '../checkpoint/index-file.ts';
 import { SpoolReader, SpoolWriter } from '../checkpoint/spool.ts';
 import type { ImportConfig } from '../config/load.ts';
 import { ConfigError, FatalError } from '../core/errors.ts';
@@ -57,6 +58,8 @@ export interface RunResult {
   readonly baseUrl: string;
   readonly interrupted: boolean;
   readonly rowsRead: number;
+  /** The export was not parsed again: pass 1's index and spool from an earlier run were reused. */
+  readonly indexReused: boolean;
   readonly notes: number;
   readonly counts: { readonly done: number; readonly rejected: number; readonly inDoubt: number; readonly left: number; readonly doneBefore: number; readonly reconciledAtStart: number };
   readonly plan: PlanCounts;
@@ -103,11 +106,12 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
       stopped = true;
     };
     options.signal?.addEventListener('abort', stop, { once: true });
-    const spoolPath = join(dirname(config.checkpoint), 'spool.jsonl');
+    // Beside the checkpoint and named after it: two imports sharing a state folder never share a spool.
+    const spoolPath = `${config.checkpoint}.spool`;
     let spool: SpoolReader | undefined;
     try {
       progress(options, 'index', 0, 0, 0, client.stats.rateLimited, false);
-      const indexed = await indexSource(config, new SpoolWriter(spoolPath), Date.now(), (rows) => {
+      const { indexed, reused: indexReused } = await indexOnce(config, fingerprints, spoolPath, (rows) => {
         progress(options, 'index', rows, 0, 0, 0, false);
       });
       const { table } = indexed;
@@ -166,7 +170,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
       };
       report();
       await deliverPlan(ctx, plan, config.target.concurrency, stop);
-      progress(options, 'finish', plan.counts.notes, stats.notesDone, stats.notesRejected, client.stats.rateLimited, false);
+      progress(options, 'finish', plan.counts.notes, stats.notesDone, stats.notesRejected + plan.rejects.length, client.stats.rateLimited, false);
 
       const count = (status: Status): number => {
         let n = 0;
@@ -179,6 +183,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         baseUrl: target.baseUrl,
         interrupted: stopped && options.signal?.aborted === true,
         rowsRead: indexed.rowsRead,
+        indexReused,
         notes: table.size,
         counts: {
           done: count(Status.Done),
@@ -208,6 +213,22 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
 
 function progress(options: RunOptions, phase: RunProgress['phase'], total: number, done: number, rejected: number, rateLimited: number, paused: boolean): void {
   options.onProgress?.({ phase, total, done, rejected, rateLimited, paused });
+}
+
+/**
+ * Pass 1, once per import: a resumed run plans from the index saved beside the spool (same
+ * config, same input, same spool) instead of parsing the export again (DESIGN §6).
+ */
+async function indexOnce(config: ImportConfig, fingerprints: Fingerprints, spoolPath: string, onRow: (rows: number) => void): Promise<{ indexed: SavedIndex; reused: boolean }> {
+  const indexPath = `${config.checkpoint}.index`;
+  const fingerprint = `${fingerprints.config}:${fingerprints.input}`;
+  const saved = loadIndex(indexPath, fingerprint, spoolPath);
+  if (saved) return { indexed: saved, reused: true };
+  // An index must never outlive the spool it points into.
+  dropIndex(indexPath);
+  const indexed = await indexSource(config, new SpoolWriter(spoolPath), Date.now(), onRow);
+  saveIndex(indexPath, fingerprint, spoolPath, indexed);
+  return { indexed, reused: false };
 }
 
 function headerEvent(importId: string, fingerprints: Fingerprints, forced: boolean): HeaderEvent {

@@ -29,6 +29,7 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     target: result.simulated ? 'simulator' : result.baseUrl,
     interrupted: result.interrupted,
     rowsRead: result.rowsRead,
+    indexReused: result.indexReused,
     notes: result.notes,
     counts: result.counts,
     plan: result.plan,
@@ -57,7 +58,7 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     mdTable(
       ['what', 'count'],
       [
-        ['rows read', result.rowsRead],
+        [result.indexReused ? 'rows read (by an earlier run: its index was reused)' : 'rows read', result.rowsRead],
         ['notes done', result.counts.done],
         ['… of which in earlier runs', result.counts.doneBefore],
         ['… found landed after a crash', result.counts.reconciledAtStart],

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { mulberry32 } from '../../src/simulator/prng.ts';
 import type { RunningSimulator, SeedFile, SimThread } from '../../src/simulator/index.ts';
@@ -54,6 +54,8 @@ export async function crashEnv(rows: readonly NoteRow[], seed: SeedFile, target:
 
 export interface CrashStats {
   readonly kills: number;
+  /** Runs after the first kill that wrote the spool again (pass 1 must not be redone on resume). */
+  readonly spoolRewrites: number;
   /** Kills while a Create Conversation was in flight (sent on, or stored but unanswered). */
   readonly midCreate: number;
   readonly runs: number;
@@ -68,6 +70,13 @@ export async function crashUntilDone(env: CrashEnv, kills: number, seed: number)
   let killed = 0;
   let midCreate = 0;
   let runs = 0;
+  let spoolRewrites = 0;
+  let spoolAfterFirstKill: string | undefined;
+  const checkSpool = (): void => {
+    const now = spoolIdentity(env);
+    if (spoolAfterFirstKill === undefined) spoolAfterFirstKill = now;
+    else if (now !== spoolAfterFirstKill) spoolRewrites++;
+  };
   while (killed < kills && runs < kills * 3) {
     runs++;
     const child = spawnCli(['run', '--config', env.configPath]);
@@ -101,6 +110,7 @@ export async function crashUntilDone(env: CrashEnv, kills: number, seed: number)
     env.proxy.onRequest = () => undefined;
     if (exit.signal === 'SIGKILL') {
       killed++;
+      checkSpool();
       continue;
     }
     expectCleanExit(exit);
@@ -109,7 +119,14 @@ export async function crashUntilDone(env: CrashEnv, kills: number, seed: number)
   }
   const last = spawnCli(['run', '--config', env.configPath]);
   expectCleanExit(await last.exit);
-  return { kills: killed, midCreate, runs: runs + 1 };
+  checkSpool();
+  return { kills: killed, spoolRewrites, midCreate, runs: runs + 1 };
+}
+
+/** The spool file as the file system knows it: a rewrite changes its inode or mtime. */
+function spoolIdentity(env: CrashEnv): string {
+  const stat = statSync(`${env.config.checkpoint}.spool`);
+  return `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
 }
 
 export function expectCleanExit(exit: ChildExit): void {
@@ -178,6 +195,8 @@ export async function killRepeatedlyAndCheck(options: { seed: number; kills: num
   try {
     const stats = await crashUntilDone(env, options.kills, options.seed);
     expect(stats.kills).toBe(options.kills);
+    // Every kill came after pass 1 (kills wait for a request): each resume reused the spool.
+    expect(stats.spoolRewrites).toBe(0);
     expect(stats.midCreate).toBeGreaterThanOrEqual(1);
     expectEveryNoteExactlyOnce(env.sim, rows);
     // The kills did leave writes in doubt, and the resumed runs found them instead of resending.

@@ -113,7 +113,7 @@ describe('hostile and broken attachments in a CSV', () => {
     expect(requestHits.map((r) => `${r.method} ${r.path}`)).toEqual([]);
     // (The two symlinks the test planted lead outside by design: they are not files the run wrote.)
     const written = filesUnder(dir).filter((f) => !f.path.includes('-out'));
-    expect(written.some((f) => f.path.endsWith('spool.jsonl'))).toBe(true);
+    expect(written.some((f) => f.path.endsWith('checkpoint.jsonl.spool'))).toBe(true);
     expect(written.filter((f) => needles.some((n) => f.text.includes(n))).map((f) => f.path)).toEqual([]);
   });
 });

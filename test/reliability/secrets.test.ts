@@ -84,7 +84,7 @@ describe('secrets never leave the process', () => {
 
     const written = filesUnder(env.dir);
     const names = written.map((f) => f.path);
-    for (const expected of ['events.ndjson', 'run.json', 'run.md', 'rejects.csv', 'id-map.csv', 'checkpoint.jsonl', 'spool.jsonl']) {
+    for (const expected of ['events.ndjson', 'run.json', 'run.md', 'rejects.csv', 'id-map.csv', 'checkpoint.jsonl', 'checkpoint.jsonl.spool', 'checkpoint.jsonl.index']) {
       expect(names.some((n) => n.endsWith(expected)), expected).toBe(true);
     }
     expect(readFileSync(logFile, 'utf8')).toMatch(/"type":"request"/);

@@ -27,7 +27,7 @@ const UNWRITABLE: [string, (dir: string) => void][] = [
     'a full disk under the spool (ENOSPC)',
     (dir) => {
       mkdirSync(join(dir, 'state'));
-      symlinkSync('/dev/full', join(dir, 'state', 'spool.jsonl'));
+      symlinkSync('/dev/full', join(dir, 'state', 'checkpoint.jsonl.spool'));
     },
   ],
 ];
