@@ -1,4 +1,4 @@
-import type { ImportStatus } from '../pipeline/status.ts';
+import type { ImportStatus, KindStatus } from '../pipeline/status.ts';
 import { notesLine, simulatedTag } from './summary.ts';
 
 /** `hs-import status`: the run summary's numbers, read back from the checkpoint alone. */
@@ -10,9 +10,15 @@ export function statusLines(status: ImportStatus, checkpoint: string, simulated:
   const left = status.left ?? 0;
   return [
     notesLine(`hs-import status${tag}`, { done: status.done, rejected, inDoubt: status.inDoubt, left }, `${status.doneIntoExisting} into existing conversations, ${status.doneIntoCreated} in ${status.conversationsCreated} created conversations`),
+    kindLine(`for existing conversations${tag}`, status.byKind.existing),
+    kindLine(`for new conversations${tag}`, status.byKind.new),
     `rejected${tag}: ${status.inputRejects} at reading, ${status.rejected} by the planner or Help Scout (details in rejects.csv of the last run)`,
     ...(status.inDoubt > 0 ? [`in doubt${tag}: ${status.inDoubt} notes whose last write was not acknowledged; the next run checks Help Scout before sending anything`] : []),
     ...(status.left === undefined ? [`left${tag}: unknown (no run has indexed the export yet)`] : []),
     `checkpoint${tag}: ${checkpoint} (${status.events} events)`,
   ];
+}
+
+function kindLine(label: string, kind: KindStatus): string {
+  return `${label}: ${kind.done} done, ${kind.rejected} rejected, ${kind.inDoubt} in doubt, ${kind.left === undefined ? 'unknown' : kind.left} left`;
 }

@@ -100,6 +100,9 @@ describe('hs-import run', () => {
     const status = await runCli(['status', '--config', env.configPath]);
     expect(status.code).toBe(0);
     expect(summaryCounts(status.stdout)).toEqual({ done: 6, rejected: 3, inDoubt: 0, left: 0 });
+    // Per kind: A and E into conversations 11 and 12, B's conversation missing; D into a new one.
+    expect(status.stdout).toMatch(/^for existing conversations: 4 done, 1 rejected, 0 in doubt, 0 left$/m);
+    expect(status.stdout).toMatch(/^for new conversations: 2 done, 0 rejected, 0 in doubt, 0 left$/m);
 
     // A person fixes the three rows in a text editor and feeds the file back in.
     const fixed = rejectsText.replace('yesterday', '2023-01-03T09:00:00Z').replace('soon', '2023-01-03T09:01:00Z').replace('B,1,2023-01-02T10:00:00Z,B lost,999', 'B,1,2023-01-02T10:00:00Z,B lost,12');
