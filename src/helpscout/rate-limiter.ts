@@ -115,6 +115,7 @@ export class RateLimiter {
       this.spentInWindow = this.inFlightUnits;
       this.setReservoir(Math.max(0, this.units - this.inFlightUnits));
     }, Math.max(0, at - this.now()) + 20);
-    this.refillTimer.unref();
+    // Not unref'd: while requests wait for the refill it is the only thing keeping the process
+    // alive. `stop()` clears it when the run ends.
   }
 }

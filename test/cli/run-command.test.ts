@@ -117,6 +117,17 @@ describe('hs-import run', () => {
     expect(importedThreads(env.sim).get(12)?.map((t) => t.body)).toEqual(['B lost', '=SUM(A1)', '@team please look', 'E one']);
   });
 
+  it('a run that needs more than one rate window waits for the refill and finishes (the process does not exit early)', async () => {
+    // 24 notes = 48 units against 20 units a window: at least three windows.
+    env = await importEnv(generateRows(4, 6, (t) => ({ conversation: 300 + t })), {
+      conversations: [0, 1, 2, 3].map((i) => ({ id: 300 + i })),
+      rateLimit: { unitsPerWindow: 20, windowSeconds: 1 },
+    }, { target: { requestsPerMinute: 20, rateWindowSeconds: 1 } });
+    const run = await runCli(['run', '--config', env.configPath], ENV);
+    expect(run.code).toBe(0);
+    expect([...importedThreads(env.sim).values()].flat()).toHaveLength(24);
+  });
+
   it('--limit N takes the first N tickets, --only the named ones, and a full run exits 0', async () => {
     env = await importEnv(generateRows(4, 2));
     const subjects = (): string[] => [...env.sim.state.conversations.values()].map((c) => c.subject).sort();
