@@ -18,6 +18,8 @@ const latencies: number[] = [];
 const phaseStart = new Map<RunProgress['phase'], number>();
 const started = performance.now();
 const result = await runImport(config, {
+  // Figure 6b's baseline: the same run without fsync of the checkpoint.
+  checkpointSync: process.env.BENCH_CHECKPOINT_SYNC !== '0',
   onRequest: (event) => {
     latencies.push(event.ms);
   },

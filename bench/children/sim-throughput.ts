@@ -1,16 +1,17 @@
 /**
- * `node --import tsx bench/children/sim-throughput.ts <seconds>`: figure 7. The simulator's
+ * `node --import tsx bench/children/sim-throughput.ts <seconds> <rounds>`: figure 7. The simulator's
  * requests/s (measureSimulatorThroughput: Get Conversation, then Create Note lanes) and the
  * baseline: a bare node:http server answering 201 on the same loopback, driven by the same
  * client (undici Pool, 16 keep-alive connections, 64 requests in flight, same duration), in the
- * same process as the simulator's measurement is. Prints one JSON line.
+ * same process as the simulator's measurement is. Prints one JSON line: requests/s per round.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { measureSimulatorThroughput } from '../../src/simulator/bench-throughput.ts';
 
-const seconds = Number(process.argv[2] ?? '3');
+const seconds = Number(process.argv[2] ?? '1.5');
+const rounds = Number(process.argv[3] ?? '5');
 const CONNECTIONS = 16;
 const CONCURRENCY = 64;
 
@@ -48,11 +49,15 @@ async function bareServer(durationSeconds: number): Promise<number> {
   return Math.round(requests / elapsed);
 }
 
-// A discarded warm-up (JIT, undici), then bare first and last around the simulator's runs, so a
-// change in machine load shows up as a spread.
+// Rounds interleave bare and simulator runs: on a shared machine the load swings within seconds,
+// and each kind's best round is the one least disturbed by it. A discarded warm-up first (JIT).
 await bareServer(Math.min(1, seconds));
-const bareBefore = await bareServer(seconds);
-const get = await measureSimulatorThroughput({ durationSeconds: seconds, connections: CONNECTIONS, concurrency: CONCURRENCY, kind: 'get' });
-const note = await measureSimulatorThroughput({ durationSeconds: seconds, connections: CONNECTIONS, concurrency: CONCURRENCY, kind: 'note' });
-const bareAfter = await bareServer(seconds);
-process.stdout.write(JSON.stringify({ get: get.requestsPerSecond, note: note.requestsPerSecond, bareBefore, bareAfter }) + '\n');
+const bare: number[] = [];
+const get: number[] = [];
+const note: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  bare.push(await bareServer(seconds));
+  get.push((await measureSimulatorThroughput({ durationSeconds: seconds, connections: CONNECTIONS, concurrency: CONCURRENCY, kind: 'get' })).requestsPerSecond);
+  note.push((await measureSimulatorThroughput({ durationSeconds: seconds, connections: CONNECTIONS, concurrency: CONCURRENCY, kind: 'note' })).requestsPerSecond);
+}
+process.stdout.write(JSON.stringify({ bare, get, note }) + '\n');

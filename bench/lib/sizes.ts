@@ -11,8 +11,8 @@ export interface Sizes {
   readonly liveNotes: number;
   /** Figure 6: events in the replayed checkpoint log. */
   readonly logEvents: number;
-  /** Figure 7: seconds per throughput measurement. */
-  readonly simSeconds: number;
+  /** Figure 7: interleaved rounds of bare server and simulator, seconds each. */
+  readonly sim: { readonly seconds: number; readonly rounds: number };
 }
 
 export const FULL: Sizes = {
@@ -22,7 +22,7 @@ export const FULL: Sizes = {
   rate: { unitsPerWindow: 400, windowSeconds: 4, notesPerRun: 1_000 },
   liveNotes: 50_000,
   logEvents: 1_000_000,
-  simSeconds: 3,
+  sim: { seconds: 1.5, rounds: 5 },
 };
 
 export const QUICK: Sizes = {
@@ -32,5 +32,5 @@ export const QUICK: Sizes = {
   rate: { unitsPerWindow: 300, windowSeconds: 2, notesPerRun: 600 },
   liveNotes: 10_000,
   logEvents: 200_000,
-  simSeconds: 1,
+  sim: { seconds: 0.5, rounds: 3 },
 };

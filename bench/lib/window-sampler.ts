@@ -38,9 +38,12 @@ export class WindowSampler {
   }
 
   private arm(): void {
-    const next = (Math.floor(Date.now() / this.windowMs) + 1) * this.windowMs;
+    // The window is named by the boundary the timer was set for, not by when it fired: a timer
+    // that fires a little early or late must not give two samples the same window.
+    const ending = Math.floor(Date.now() / this.windowMs);
+    const next = (ending + 1) * this.windowMs;
     this.timer = setTimeout(() => {
-      this.record(Math.floor((Date.now() - SETTLE_MS) / this.windowMs));
+      this.record(ending);
       this.arm();
     }, next - Date.now() + SETTLE_MS);
   }
