@@ -10,10 +10,6 @@ import { percentile } from '../lib/stats.ts';
 const configPath = process.argv[2];
 if (configPath === undefined) throw new Error('usage: children/run.ts <config.json>');
 const config = loadConfig(configPath);
-// BENCH_KEEP_ALIVE=1 works around a product bug found by figure 3: the client's rate limiter
-// unrefs its refill timer, so a process whose budget is spent has an empty event loop and exits
-// (status 13) mid-import. Figure 3e measures the CLI without this.
-const keepAlive = process.env.BENCH_KEEP_ALIVE === '1' ? setInterval(() => undefined, 1000) : undefined;
 const latencies: number[] = [];
 const phaseStart = new Map<RunProgress['phase'], number>();
 const started = performance.now();
@@ -28,7 +24,6 @@ const result = await runImport(config, {
   },
 });
 const ms = performance.now() - started;
-clearInterval(keepAlive);
 const deliverFrom = phaseStart.get('deliver') ?? started;
 const deliverTo = phaseStart.get('finish') ?? performance.now();
 latencies.sort((a, b) => a - b);

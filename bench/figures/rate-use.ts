@@ -65,7 +65,7 @@ export async function rateFigures(sizes: Sizes, log: (line: string) => void): Pr
     try {
       const configs = used.map((i, p) => writeConfig(runDir(`rate-${processes}-${p}`), { format: 'csv', path: i.csv, attribution: false }, target(sim)));
       sampler.start();
-      const runs = await Promise.all(configs.map((config) => runChild<RunOut>('run', [config], { env: { ...benchEnv(), BENCH_KEEP_ALIVE: '1' } })));
+      const runs = await Promise.all(configs.map((config) => runChild<RunOut>('run', [config], { env: benchEnv() })));
       const use = windowUse(sampler.stop());
       const notes = used.reduce((n, i) => n + i.notes, 0);
       if (landed(sim) !== notes) throw new Error(`rate, ${processes} process(es): ${landed(sim)} of ${notes} notes landed`);
