@@ -30,8 +30,12 @@ export class RateLimiter {
   /** The budget per window: ours, or the server's `X-RateLimit-Limit-Minute` when that is lower. */
   private units: number;
   private inFlightUnits = 0;
+  /** The most units ever in flight at once: how far apart two answers of one window can be. */
+  private peakInFlightUnits = HEAVIEST_REQUEST_UNITS;
   /** Units we sent in the current window: the server may say more is left than our budget allows. */
   private spentInWindow = 0;
+  /** Units other apps on the account spent this window, as far as the server's counts tell. */
+  private othersInWindow = 0;
   private refillTimer: NodeJS.Timeout | undefined;
   private pausedUntil = 0;
   readonly stats: RateLimiterStats = { unitsSpent: 0, pauses: 0, pausedMs: 0 };
@@ -41,15 +45,21 @@ export class RateLimiter {
     this.windowStart = this.now();
     this.units = Math.max(options.units, HEAVIEST_REQUEST_UNITS);
     this.bottleneck = new Bottleneck({ reservoir: this.units });
+    // Counted when Bottleneck takes the units from its reservoir, not when the task starts a
+    // timer tick later: a reservoir set from a response in between would hand them out twice.
+    this.bottleneck.on('scheduled', (info) => {
+      const units = info.options.weight ?? 1;
+      this.inFlightUnits += units;
+      this.peakInFlightUnits = Math.max(this.peakInFlightUnits, this.inFlightUnits);
+      this.spentInWindow += units;
+      this.stats.unitsSpent += units;
+      this.armRefill();
+    });
   }
 
   /** Runs `task` once `units` are available; the task reports the response headers back. */
   async schedule<T>(units: number, task: () => Promise<T>): Promise<T> {
     return this.bottleneck.schedule({ weight: units }, async () => {
-      this.inFlightUnits += units;
-      this.spentInWindow += units;
-      this.stats.unitsSpent += units;
-      this.armRefill();
       try {
         return await task();
       } finally {
@@ -62,18 +72,34 @@ export class RateLimiter {
   observe(remaining: number | undefined, limit?: number): void {
     if (limit !== undefined && Number.isFinite(limit) && limit > 0) this.units = Math.max(HEAVIEST_REQUEST_UNITS, Math.min(this.options.units, limit));
     if (remaining === undefined || !Number.isFinite(remaining)) return;
-    if (remaining > this.lastRemaining) {
-      // The server's window turned over: its end is now one window away, and what is in
-      // flight is counted in the new one.
+    // Answers come back out of order: one counted earlier by the server may arrive later and say
+    // more is left. Within a window only the lowest count is the truth; a rise larger than what
+    // can be in flight at once is the server's window turning over.
+    if (remaining > this.lastRemaining + this.peakInFlightUnits) {
+      // Its end is now one window away, and what is in flight is counted in the new one.
       this.windowStart = this.now();
-      this.spentInWindow = this.inFlightUnits;
+      this.lastRemaining = remaining;
+      this.startWindow(remaining);
       this.armRefill(true);
+      return;
     }
-    this.lastRemaining = remaining;
+    this.lastRemaining = Math.min(this.lastRemaining, remaining);
     if (this.now() < this.pausedUntil) return;
-    // Requests of ours still in flight are not in the server's count yet; and never more than
-    // our own budget, whatever the server would allow.
-    this.setReservoir(Math.max(0, Math.min(remaining - this.inFlightUnits, this.units - this.spentInWindow)));
+    // What our own count says is left, less what the server says is left (beyond our requests
+    // still in flight): units other apps spent. The reservoir only ever comes down by them within
+    // a window; setting it outright could hand out again units Bottleneck has just taken.
+    const others = this.units - this.spentInWindow - (this.lastRemaining - this.inFlightUnits);
+    if (others > this.othersInWindow) {
+      void this.bottleneck.incrementReservoir(this.othersInWindow - others);
+      this.othersInWindow = others;
+    }
+  }
+
+  /** A new window, ours or the server's: `left` units to spend, less what is still in flight. */
+  private startWindow(left: number): void {
+    this.spentInWindow = this.inFlightUnits;
+    this.othersInWindow = 0;
+    this.setReservoir(Math.max(0, Math.min(left, this.units) - this.inFlightUnits));
   }
 
   /** A 429: nothing is sent by anyone in this process until the server's window turns over. */
@@ -112,8 +138,7 @@ export class RateLimiter {
       this.refillTimer = undefined;
       this.windowStart = Math.max(this.now(), at);
       this.lastRemaining = this.units;
-      this.spentInWindow = this.inFlightUnits;
-      this.setReservoir(Math.max(0, this.units - this.inFlightUnits));
+      this.startWindow(this.units);
     }, Math.max(0, at - this.now()) + 20);
     // Not unref'd: while requests wait for the refill it is the only thing keeping the process
     // alive. `stop()` clears it when the run ends.
