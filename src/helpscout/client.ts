@@ -42,7 +42,7 @@ export interface HelpScoutClientOptions {
 }
 
 /** 401s one request accepts, each followed by a new token, before the credentials are judged unusable. */
-const MAX_UNAUTHORIZED = 3;
+const MAX_UNAUTHORIZED = 10;
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' };
 
@@ -123,7 +123,7 @@ export class HelpScoutClient {
   }
 
   async close(): Promise<void> {
-    await this.limiter.stop();
+    this.limiter.stop();
     await this.options.transport.close();
   }
 

@@ -1,4 +1,4 @@
-import Bottleneck from 'bottleneck';
+import { Reservoir } from './reservoir.ts';
 
 /** A write: the heaviest request must always fit a window, or it would wait for a refill that never holds it. */
 const HEAVIEST_REQUEST_UNITS = 2;
@@ -17,13 +17,13 @@ export interface RateLimiterStats {
 }
 
 /**
- * One limiter for the whole process, steered by the server. Bottleneck holds the queue and
- * the reservoir of units; the reservoir follows `X-RateLimit-Remaining-Minute` (other apps
+ * One limiter for the whole process, steered by the server. A reservoir of units holds the
+ * waiting requests; it follows `X-RateLimit-Remaining-Minute` (other apps
  * spend the same budget) and refills when the server's window turns over — learned from the
  * headers (remaining jumps up) or from a 429's retry-after — so no timer of ours drifts from it.
  */
 export class RateLimiter {
-  private readonly bottleneck: Bottleneck;
+  private readonly reservoir: Reservoir;
   private readonly now: () => number;
   private windowStart: number;
   private lastRemaining = Number.POSITIVE_INFINITY;
@@ -37,6 +37,14 @@ export class RateLimiter {
   /** Units other apps on the account spent this window, as far as the server's counts tell. */
   private othersInWindow = 0;
   private refillTimer: NodeJS.Timeout | undefined;
+  /**
+   * Whether our window's start is the server's (learned from a turnover or a 429), not just
+   * when we started: until then a refill could come early, mid-way through the server's window.
+   */
+  private aligned = false;
+  /** Unaligned, at our window's end: one request asks the server whether its window turned. */
+  private probing = false;
+  private lastSentAt = 0;
   private pausedUntil = 0;
   readonly stats: RateLimiterStats = { unitsSpent: 0, pauses: 0, pausedMs: 0 };
 
@@ -44,28 +52,23 @@ export class RateLimiter {
     this.now = options.now ?? Date.now;
     this.windowStart = this.now();
     this.units = Math.max(options.units, HEAVIEST_REQUEST_UNITS);
-    this.bottleneck = new Bottleneck({ reservoir: this.units });
-    // Counted when Bottleneck takes the units from its reservoir, not when the task starts a
-    // timer tick later: a reservoir set from a response in between would hand them out twice.
-    this.bottleneck.on('scheduled', (info) => {
-      const units = info.options.weight ?? 1;
-      this.inFlightUnits += units;
-      this.peakInFlightUnits = Math.max(this.peakInFlightUnits, this.inFlightUnits);
-      this.spentInWindow += units;
-      this.stats.unitsSpent += units;
-      this.armRefill();
-    });
+    this.reservoir = new Reservoir(this.units);
   }
 
   /** Runs `task` once `units` are available; the task reports the response headers back. */
   async schedule<T>(units: number, task: () => Promise<T>): Promise<T> {
-    return this.bottleneck.schedule({ weight: units }, async () => {
-      try {
-        return await task();
-      } finally {
-        this.inFlightUnits -= units;
-      }
-    });
+    await this.reservoir.take(units);
+    this.inFlightUnits += units;
+    this.peakInFlightUnits = Math.max(this.peakInFlightUnits, this.inFlightUnits);
+    this.spentInWindow += units;
+    this.stats.unitsSpent += units;
+    this.lastSentAt = this.now();
+    this.armRefill();
+    try {
+      return await task();
+    } finally {
+      this.inFlightUnits -= units;
+    }
   }
 
   /** Headers of a response: trust the server's budget and its count of what is left in its window. */
@@ -75,8 +78,12 @@ export class RateLimiter {
     // Answers come back out of order: one counted earlier by the server may arrive later and say
     // more is left. Within a window only the lowest count is the truth; a rise larger than what
     // can be in flight at once is the server's window turning over.
-    if (remaining > this.lastRemaining + this.peakInFlightUnits) {
+    // A probe went out alone after the reservoir ran dry: any rise is the turnover.
+    const turned = this.probing ? remaining > this.lastRemaining : remaining > this.lastRemaining + this.peakInFlightUnits;
+    if (turned) {
       // Its end is now one window away, and what is in flight is counted in the new one.
+      this.aligned = true;
+      this.probing = false;
       this.windowStart = this.now();
       this.lastRemaining = remaining;
       this.startWindow(remaining);
@@ -84,13 +91,21 @@ export class RateLimiter {
       return;
     }
     this.lastRemaining = Math.min(this.lastRemaining, remaining);
+    if (this.probing) {
+      // Still the server's old window: wait, then ask again.
+      this.probing = false;
+      this.setReservoir(0);
+      this.windowStart = this.now() + this.options.windowMs / 10 - this.options.windowMs;
+      this.armRefill(true);
+      return;
+    }
     if (this.now() < this.pausedUntil) return;
     // What our own count says is left, less what the server says is left (beyond our requests
-    // still in flight): units other apps spent. The reservoir only ever comes down by them within
-    // a window; setting it outright could hand out again units Bottleneck has just taken.
+    // still in flight): units other apps spent. Within a window the reservoir only ever comes
+    // down by them: an answer that arrives late must not raise it again.
     const others = this.units - this.spentInWindow - (this.lastRemaining - this.inFlightUnits);
     if (others > this.othersInWindow) {
-      void this.bottleneck.incrementReservoir(this.othersInWindow - others);
+      this.reservoir.add(this.othersInWindow - others);
       this.othersInWindow = others;
     }
   }
@@ -109,6 +124,9 @@ export class RateLimiter {
     this.stats.pauses++;
     this.stats.pausedMs += until - Math.max(this.now(), this.pausedUntil);
     this.pausedUntil = until;
+    // Retry-After counts to the server's window end: now we know where its windows start.
+    this.aligned = true;
+    this.probing = false;
     this.windowStart = until - this.options.windowMs;
     this.lastRemaining = 0;
     this.setReservoir(0);
@@ -119,14 +137,14 @@ export class RateLimiter {
     return this.now() < this.pausedUntil;
   }
 
-  async stop(): Promise<void> {
+  stop(): void {
     if (this.refillTimer) clearTimeout(this.refillTimer);
     this.refillTimer = undefined;
-    await this.bottleneck.stop({ dropWaitingJobs: true });
+    this.reservoir.stop(new Error('the rate limiter was stopped'));
   }
 
   private setReservoir(value: number): void {
-    this.bottleneck.updateSettings({ reservoir: value });
+    this.reservoir.set(value);
   }
 
   /** Refill at the end of the server's window as we know it (or when a 429 pause ends). */
@@ -137,8 +155,22 @@ export class RateLimiter {
     this.refillTimer = setTimeout(() => {
       this.refillTimer = undefined;
       this.windowStart = Math.max(this.now(), at);
-      this.lastRemaining = this.units;
-      this.startWindow(this.units);
+      if (this.aligned) {
+        this.lastRemaining = this.units;
+        this.startWindow(this.units);
+      } else if (this.inFlightUnits === 0 && this.lastRemaining >= HEAVIEST_REQUEST_UNITS) {
+        // The server's own count says a write still fits its window: the probe cannot be a 429.
+        this.probing = true;
+        this.setReservoir(HEAVIEST_REQUEST_UNITS);
+      } else if (this.inFlightUnits === 0 && this.now() >= this.lastSentAt + this.options.windowMs) {
+        // A whole window since our last request: every window that counted ours is over.
+        this.lastRemaining = this.units;
+        this.startWindow(this.units);
+      } else {
+        // Answers still to come will tell; look again shortly.
+        this.windowStart += this.options.windowMs / 10 - this.options.windowMs;
+        this.armRefill(true);
+      }
     }, Math.max(0, at - this.now()) + 20);
     // Not unref'd: while requests wait for the refill it is the only thing keeping the process
     // alive. `stop()` clears it when the run ends.

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/helpscout/rate-limiter.ts';
 
 let limiter: RateLimiter | undefined;
-afterEach(async () => {
-  await limiter?.stop();
+afterEach(() => {
+  limiter?.stop();
 });
 
 /** Schedules `count` tasks of `units` each; the returned list fills as tasks start. */
