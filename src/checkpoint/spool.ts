@@ -22,14 +22,15 @@ export interface PayloadSink {
   close(): void;
 }
 
-/** `plan` needs sizes, not payloads: this sink only counts. */
-export function countingSink(): PayloadSink {
-  let offset = 0;
+/**
+ * `plan` needs sizes, not payloads: nothing is kept, and nothing is serialised (the request
+ * sizes are counted by the index pass itself). Serialising a million payloads only to count
+ * their bytes cost a tenth of `plan`'s time.
+ */
+export function discardingSink(): PayloadSink {
   return {
-    put(payload) {
-      const length = Buffer.byteLength(JSON.stringify(payload));
-      offset += length;
-      return { offset: offset - length, length };
+    put() {
+      return { offset: 0, length: 0 };
     },
     close() {
       // nothing held

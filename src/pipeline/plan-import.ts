@@ -1,6 +1,6 @@
 import { PLAN_BUDGETS, type AccountPlan } from '../config/schema.ts';
 import type { ImportConfig } from '../config/load.ts';
-import { countingSink } from '../checkpoint/spool.ts';
+import { discardingSink } from '../checkpoint/spool.ts';
 import { replayCheckpoint } from '../checkpoint/replay.ts';
 import type { Origin, Reject } from '../core/reject.ts';
 import { resolveConversation } from '../deliver/resolve-conversation.ts';
@@ -48,7 +48,7 @@ export interface PlanResult {
 
 /** `hs-import plan`: a true dry run. No writes, ever; no network at all unless `checkRemote`. */
 export async function planImport(config: ImportConfig, options: PlanImportOptions = {}): Promise<PlanResult> {
-  const indexed = await indexSource(config, countingSink(), Date.now());
+  const indexed = await indexSource(config, discardingSink(), Date.now());
   const { table } = indexed;
   const replay = replayCheckpoint(config.checkpoint);
   const settled = (note: number): boolean => replay.doneKeys.has(table.key(note)) || replay.rejected.has(table.key(note));
