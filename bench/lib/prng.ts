@@ -1,17 +1,7 @@
 /** Deterministic pseudo-random numbers for the generators: same seed, same bytes. */
-export type Rng = () => number;
+export { mulberry32 } from '../../src/simulator/prng.ts';
 
-/** mulberry32: small, fast, good enough for test data (not for anything secret). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type Rng = () => number;
 
 /** A seed for item `index` of stream `seed`, so any item can be generated on its own, in any order. */
 export function itemSeed(seed: number, index: number): number {
