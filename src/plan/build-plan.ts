@@ -72,10 +72,28 @@ export function buildPlan(input: PlanInput): Plan {
     while (end < order.length && laneOf[order[end] ?? 0] === lane) end++;
     const id = laneIds[lane] ?? '';
     const target = laneTargets[lane];
-    if (target) lanes.push(planLane(input, id, target, order.subarray(start, end), rejects));
+    if (target) {
+      const notes = order.subarray(start, end);
+      // Planned once now for the counts and the rejects; the steps themselves are built again
+      // when the lane is delivered, so a million notes never have their steps in memory at once.
+      planLane(input, id, target, notes, rejects);
+      lanes.push(lazyLane(input, id, target, notes));
+    }
     start = end;
   }
   return { lanes, rejects, counts: countPlan(input, lanes) };
+}
+
+/** A lane whose steps are planned when asked for (pure and deterministic: the same every time). */
+function lazyLane(input: PlanInput, id: string, target: LaneTarget, notes: Int32Array): Lane {
+  return {
+    id,
+    target,
+    notes,
+    get steps() {
+      return planLane(input, id, target, notes, []).steps;
+    },
+  };
 }
 
 type Routed = { id: string; target: LaneTarget } | { reason: PlannedReject['reason']; message: string };
