@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CREDENTIALS, ENV, generateRows, importEnv, importedThreads, type ImportEnv, type NoteRow } from '../helpers/import-env.ts';
-import { csvRecords, filesUnder, runCli } from './helpers.ts';
+import { csvRecords, filesUnder, runCli, spawnCli } from './helpers.ts';
 
 const rows: NoteRow[] = [
   { ticket: 'A', id: '1', createdAt: '2023-01-01T10:00:00Z', text: 'A one', conversation: 11 },
@@ -115,6 +115,16 @@ describe('hs-import run', () => {
     expect(readJson<RunJson>(join(env.dir, 'reports2/run.json')).counts).toMatchObject({ done: 3, rejected: 0 });
     // The notes land as first written: the formula escape was for spreadsheets only.
     expect(importedThreads(env.sim).get(12)?.map((t) => t.body)).toEqual(['B lost', '=SUM(A1)', '@team please look', 'E one']);
+  });
+
+  it('a reader that closes the pipe early (`| head`) does not stop the import', async () => {
+    env = await importEnv(generateRows(2, 3, (t) => ({ conversation: 310 + t })), { conversations: [{ id: 310 }, { id: 311 }] });
+    const child = spawnCli(['run', '--config', env.configPath], ENV);
+    child.stdout?.destroy();
+    const run = await child.result;
+    expect(run.stderr).not.toContain('EPIPE');
+    expect(run.code).toBe(0);
+    expect([...importedThreads(env.sim).values()].flat()).toHaveLength(6);
   });
 
   it('a run that needs more than one rate window waits for the refill and finishes (the process does not exit early)', async () => {
