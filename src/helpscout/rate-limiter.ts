@@ -18,9 +18,9 @@ export interface RateLimiterStats {
 
 /**
  * One limiter for the whole process, steered by the server. A reservoir of units holds the
- * waiting requests; it follows `X-RateLimit-Remaining-Minute` (other apps
- * spend the same budget) and refills when the server's window turns over — learned from the
- * headers (remaining jumps up) or from a 429's retry-after — so no timer of ours drifts from it.
+ * waiting requests; it comes down with `X-RateLimit-Remaining-Minute` (other apps spend the
+ * same budget) and refills when the server's window turns over — learned from the headers
+ * (remaining jumps up), from a probe, or from a 429's retry-after.
  */
 export class RateLimiter {
   private readonly reservoir: Reservoir;
@@ -77,15 +77,14 @@ export class RateLimiter {
     if (remaining === undefined || !Number.isFinite(remaining)) return;
     // Answers come back out of order: one counted earlier by the server may arrive later and say
     // more is left. Within a window only the lowest count is the truth; a rise larger than what
-    // can be in flight at once is the server's window turning over.
-    // A probe went out alone after the reservoir ran dry: any rise is the turnover.
+    // can be in flight at once is the server's window turning over (after a probe, which went
+    // out alone, any rise is).
     const turned = this.probing ? remaining > this.lastRemaining : remaining > this.lastRemaining + this.peakInFlightUnits;
     if (turned) {
       // Its end is now one window away, and what is in flight is counted in the new one.
       this.aligned = true;
       this.probing = false;
       this.windowStart = this.now();
-      this.lastRemaining = remaining;
       this.startWindow(remaining);
       this.armRefill(true);
       return;
@@ -94,9 +93,8 @@ export class RateLimiter {
     if (this.probing) {
       // Still the server's old window: wait, then ask again.
       this.probing = false;
-      this.setReservoir(0);
-      this.windowStart = this.now() + this.options.windowMs / 10 - this.options.windowMs;
-      this.armRefill(true);
+      this.reservoir.set(0);
+      this.lookAgainSoon();
       return;
     }
     if (this.now() < this.pausedUntil) return;
@@ -112,9 +110,16 @@ export class RateLimiter {
 
   /** A new window, ours or the server's: `left` units to spend, less what is still in flight. */
   private startWindow(left: number): void {
+    this.lastRemaining = left;
     this.spentInWindow = this.inFlightUnits;
     this.othersInWindow = 0;
-    this.setReservoir(Math.max(0, Math.min(left, this.units) - this.inFlightUnits));
+    this.reservoir.set(Math.max(0, Math.min(left, this.units) - this.inFlightUnits));
+  }
+
+  /** The window's end is not known yet: check again in a tenth of a window. */
+  private lookAgainSoon(): void {
+    this.windowStart = this.now() + this.options.windowMs / 10 - this.options.windowMs;
+    this.armRefill(true);
   }
 
   /** A 429: nothing is sent by anyone in this process until the server's window turns over. */
@@ -129,7 +134,7 @@ export class RateLimiter {
     this.probing = false;
     this.windowStart = until - this.options.windowMs;
     this.lastRemaining = 0;
-    this.setReservoir(0);
+    this.reservoir.set(0);
     this.armRefill(true);
   }
 
@@ -143,10 +148,6 @@ export class RateLimiter {
     this.reservoir.stop(new Error('the rate limiter was stopped'));
   }
 
-  private setReservoir(value: number): void {
-    this.reservoir.set(value);
-  }
-
   /** Refill at the end of the server's window as we know it (or when a 429 pause ends). */
   private armRefill(replace = false): void {
     if (this.refillTimer && !replace) return;
@@ -156,20 +157,17 @@ export class RateLimiter {
       this.refillTimer = undefined;
       this.windowStart = Math.max(this.now(), at);
       if (this.aligned) {
-        this.lastRemaining = this.units;
         this.startWindow(this.units);
       } else if (this.inFlightUnits === 0 && this.lastRemaining >= HEAVIEST_REQUEST_UNITS) {
         // The server's own count says a write still fits its window: the probe cannot be a 429.
         this.probing = true;
-        this.setReservoir(HEAVIEST_REQUEST_UNITS);
+        this.reservoir.set(HEAVIEST_REQUEST_UNITS);
       } else if (this.inFlightUnits === 0 && this.now() >= this.lastSentAt + this.options.windowMs) {
         // A whole window since our last request: every window that counted ours is over.
-        this.lastRemaining = this.units;
         this.startWindow(this.units);
       } else {
-        // Answers still to come will tell; look again shortly.
-        this.windowStart += this.options.windowMs / 10 - this.options.windowMs;
-        this.armRefill(true);
+        // Answers still to come will tell.
+        this.lookAgainSoon();
       }
     }, Math.max(0, at - this.now()) + 20);
     // Not unref'd: while requests wait for the refill it is the only thing keeping the process
