@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Reject } from '../core/reject.ts';
 import { NoteTable, type NoteTableColumns } from '../plan/note-table.ts';
+import { unwritable } from './unwritable.ts';
 
 /** What pass 1 produced: enough to plan and deliver without reading the export again. */
 export interface SavedIndex {
@@ -44,15 +45,19 @@ export function saveIndex(path: string, fingerprint: string, spoolPath: string, 
     sections: [...numeric.map((a) => a.byteLength), json.length],
   };
   const temporary = `${path}.tmp`;
-  const fd = openSync(temporary, 'w');
   try {
-    let at = writeBlock(fd, 0, Buffer.from(JSON.stringify(header) + '\n'));
-    for (const column of numeric) at = writeBlock(fd, at, Buffer.from(column.buffer, column.byteOffset, column.byteLength));
-    writeBlock(fd, at, json);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(temporary, 'w');
+    try {
+      let at = writeBlock(fd, 0, Buffer.from(JSON.stringify(header) + '\n'));
+      for (const column of numeric) at = writeBlock(fd, at, Buffer.from(column.buffer, column.byteOffset, column.byteLength));
+      writeBlock(fd, at, json);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    throw unwritable('the resume index', path, error, 'nothing was sent');
   }
-  renameSync(temporary, path);
 }
 
 /** The saved index when it belongs to this config, input and spool; undefined means index again. */

@@ -1,6 +1,7 @@
 import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { FatalError } from '../core/errors.ts';
+import { unwritable } from './unwritable.ts';
 
 interface LockInfo {
   readonly pid: number;
@@ -26,7 +27,7 @@ export function acquireLock(path: string): HeldLock {
   try {
     writeFileSync(temp, JSON.stringify(mine));
   } catch (error) {
-    throw new FatalError('checkpoint_unwritable', `cannot create the lock ${path}: ${(error as Error).message}`);
+    throw unwritable('the lock', path, error, 'nothing was sent');
   }
   try {
     let takeover: string | undefined;
@@ -41,7 +42,7 @@ export function acquireLock(path: string): HeldLock {
         };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new FatalError('checkpoint_unwritable', `cannot create the lock ${path}: ${(error as Error).message}`);
+          throw unwritable('the lock', path, error, 'nothing was sent');
         }
       }
       const seen = readText(path);

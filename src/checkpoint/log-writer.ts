@@ -2,6 +2,7 @@ import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSyn
 import { dirname } from 'node:path';
 import { FatalError } from '../core/errors.ts';
 import type { CheckpointEvent } from './events.ts';
+import { unwritable } from './unwritable.ts';
 
 /** Where delivery records what it is about to do and what it did. */
 export interface CheckpointStore {
@@ -51,7 +52,7 @@ export class LogWriter implements CheckpointStore {
       this.fd = openSync(path, 'a+');
       cutTornTail(this.fd);
     } catch (error) {
-      throw unwritable(path, error);
+      throw unwritable('the checkpoint', path, error);
     }
   }
 
@@ -62,7 +63,7 @@ export class LogWriter implements CheckpointStore {
       // A short write (file size limit, disk nearly full) is retried: the retry fails loudly.
       for (let offset = 0; offset < line.length; ) offset += writeSync(this.fd, line, offset);
     } catch (error) {
-      throw (this.failure = unwritable(this.path, error));
+      throw (this.failure = unwritable('the checkpoint', this.path, error));
     }
     this.written++;
     if (this.sync && this.syncing === undefined && Date.now() - this.lastSync >= this.syncIntervalMs) {
@@ -109,7 +110,7 @@ export class LogWriter implements CheckpointStore {
       this.synced = Math.max(this.synced, upTo);
       this.lastSync = Date.now();
     } catch (error) {
-      this.failure ??= unwritable(this.path, error);
+      this.failure ??= unwritable('the checkpoint', this.path, error);
       throw this.failure;
     } finally {
       this.syncing = undefined;
@@ -135,11 +136,4 @@ function cutTornTail(fd: number): void {
     end = start;
   }
   ftruncateSync(fd, 0);
-}
-
-function unwritable(path: string, error: unknown): FatalError {
-  return new FatalError(
-    'checkpoint_unwritable',
-    `cannot write the checkpoint ${path}: ${(error as Error).message}. Free disk space or fix permissions, then run again (nothing unlogged was sent).`,
-  );
 }

@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { FatalError } from '../core/errors.ts';
 import type { Origin } from '../core/reject.ts';
 import type { AttachmentRef } from '../mapper/note-draft.ts';
+import { unwritable } from './unwritable.ts';
 
 /** What is sent for one note, kept out of memory between the two passes (DESIGN §6). */
 export interface NotePayload {
@@ -50,7 +50,7 @@ export class SpoolWriter implements PayloadSink {
       mkdirSync(dirname(path), { recursive: true });
       this.fd = openSync(path, 'w');
     } catch (error) {
-      throw spoolUnwritable(path, error);
+      throw unwritable('the spool', path, error, 'nothing was sent');
     }
   }
 
@@ -74,16 +74,11 @@ export class SpoolWriter implements PayloadSink {
     try {
       writeSync(this.fd, Buffer.concat(this.pending, this.pendingBytes));
     } catch (error) {
-      throw spoolUnwritable(this.path, error);
+      throw unwritable('the spool', this.path, error, 'nothing was sent');
     }
     this.pending = [];
     this.pendingBytes = 0;
   }
-}
-
-/** A full disk or a read-only folder while indexing: nothing has been sent yet. */
-function spoolUnwritable(path: string, error: unknown): FatalError {
-  return new FatalError('checkpoint_unwritable', `cannot write the spool ${path}: ${(error as Error).message}. Free disk space or fix permissions, then run again (nothing was sent).`);
 }
 
 export class SpoolReader {

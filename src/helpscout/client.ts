@@ -152,11 +152,6 @@ export class HelpScoutClient {
         if (!(error instanceof RetriableError)) throw error;
         outcome = error;
       }
-      // Observed once this request has left the limiter's in-flight count: the server's
-      // remaining already includes it.
-      if (!(outcome instanceof Error)) {
-        this.limiter.observe(numericHeader(outcome.headers, 'x-ratelimit-remaining-minute'), numericHeader(outcome.headers, 'x-ratelimit-limit-minute'));
-      }
       this.options.onRequest?.({
         method: request.method,
         path: request.path,
@@ -166,6 +161,9 @@ export class HelpScoutClient {
         ...(outcome instanceof Error || !outcome.headers['correlation-id'] ? {} : { correlationId: outcome.headers['correlation-id'] }),
       });
       if (!(outcome instanceof Error)) {
+        // Observed once this request has left the limiter's in-flight count: the server's
+        // remaining already includes it.
+        this.limiter.observe(numericHeader(outcome.headers, 'x-ratelimit-remaining-minute'), numericHeader(outcome.headers, 'x-ratelimit-limit-minute'));
         if (outcome.status === 401) {
           // The token endpoint took the credentials, so a 401 can be a token that other requests
           // in flight used up or outlived: only a run of them means the app user cannot act.

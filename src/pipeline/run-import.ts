@@ -7,9 +7,10 @@ import { acquireLock } from '../checkpoint/lock.ts';
 import { LogWriter } from '../checkpoint/log-writer.ts';
 import { forEachLine, replayCheckpoint, type ReplayedState } from '../checkpoint/replay.ts';
 import { dropIndex, loadIndex, saveIndex, type SavedIndex } from '../checkpoint/index-file.ts';
+import { unwritable } from '../checkpoint/unwritable.ts';
 import { SpoolReader, SpoolWriter } from '../checkpoint/spool.ts';
 import type { ImportConfig } from '../config/load.ts';
-import { ConfigError, FatalError } from '../core/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { Reject } from '../core/reject.ts';
 import { emptyStats, type DeliveryContext, type DeliveryStats } from '../deliver/context.ts';
 import { deliverPlan } from '../deliver/deliver.ts';
@@ -80,7 +81,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
   try {
     mkdirSync(dirname(config.checkpoint), { recursive: true });
   } catch (error) {
-    throw new FatalError('checkpoint_unwritable', `cannot create the checkpoint folder ${dirname(config.checkpoint)}: ${(error as Error).message}`);
+    throw unwritable('the checkpoint folder', dirname(config.checkpoint), error, 'nothing was sent');
   }
   const lock = acquireLock(`${config.checkpoint}.lock`);
   if (lock.takeover) notice(lock.takeover);

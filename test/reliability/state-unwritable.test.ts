@@ -30,6 +30,13 @@ const UNWRITABLE: [string, (dir: string) => void][] = [
       symlinkSync('/dev/full', join(dir, 'state', 'checkpoint.jsonl.spool'));
     },
   ],
+  [
+    'a full disk under the resume index (ENOSPC)',
+    (dir) => {
+      mkdirSync(join(dir, 'state'));
+      symlinkSync('/dev/full', join(dir, 'state', 'checkpoint.jsonl.index.tmp'));
+    },
+  ],
 ];
 
 describe('a state folder that cannot be written', () => {
