@@ -85,6 +85,28 @@ export function forEachLine(path: string, onLine: (line: string, lineNumber: num
   });
 }
 
+/** Thread ids the log says are ours, for the conversations being reconciled only. */
+export function threadsLoggedIn(path: string, conversations: ReadonlySet<number>): Map<number, Set<number>> {
+  const known = new Map<number, Set<number>>();
+  if (conversations.size === 0) return known;
+  forEachLine(path, (line) => {
+    if (!line.startsWith('{"t":"done"')) return;
+    // Parse only the done events of the conversations asked about: a big log has millions.
+    const conversation = /"conversation":(\d+)/.exec(line)?.[1];
+    if (conversation === undefined || !conversations.has(Number(conversation))) return;
+    try {
+      const event = JSON.parse(line) as { conversation: number; threads?: number[] };
+      if (!conversations.has(event.conversation) || !event.threads) return;
+      let set = known.get(event.conversation);
+      if (!set) known.set(event.conversation, (set = new Set()));
+      for (const thread of event.threads) set.add(thread);
+    } catch {
+      // a torn last line: replay already reported it
+    }
+  });
+  return known;
+}
+
 function corrupt(path: string, lineNumber: number, what: string): FatalError {
   return new FatalError(
     'checkpoint_corrupt',

@@ -5,7 +5,7 @@ import PQueue from 'p-queue';
 import { targetKindOf, type DoneEvent, type HeaderEvent, type IntentEvent, type TargetKind } from '../checkpoint/events.ts';
 import { acquireLock } from '../checkpoint/lock.ts';
 import { LogWriter } from '../checkpoint/log-writer.ts';
-import { forEachLine, replayCheckpoint, type ReplayedState } from '../checkpoint/replay.ts';
+import { replayCheckpoint, threadsLoggedIn, type ReplayedState } from '../checkpoint/replay.ts';
 import { dropIndex, loadIndex, saveIndex, type SavedIndex } from '../checkpoint/index-file.ts';
 import { unwritable } from '../checkpoint/unwritable.ts';
 import { SpoolReader, SpoolWriter } from '../checkpoint/spool.ts';
@@ -249,7 +249,7 @@ function notesByTarget(table: NoteTable): Record<TargetKind, number> {
  */
 async function settleInDoubt(config: ImportConfig, replay: ReplayedState, store: LogWriter, client: Parameters<typeof reconcileIntent>[0], enabled: boolean): Promise<number> {
   const intents = [...replay.inDoubt.values()];
-  const known = knownThreadsFor(config.checkpoint, new Set(intents.map((i) => i.conversation).filter((c): c is number => c !== undefined)));
+  const known = threadsLoggedIn(config.checkpoint, new Set(intents.map((i) => i.conversation).filter((c): c is number => c !== undefined)));
   const youngest = Math.max(...intents.map((i) => i.at));
   const wait = youngest + config.target.reconcileAfterSeconds * 1000 - Date.now();
   if (wait > 0) await sleep(wait);
@@ -281,28 +281,6 @@ function doneFromIntent(intent: IntentEvent, conversation: number, threads: read
     via: 'reconciled',
     at: Date.now(),
   };
-}
-
-/** Thread ids the log says are ours, for the conversations being reconciled only. */
-function knownThreadsFor(path: string, conversations: ReadonlySet<number>): Map<number, Set<number>> {
-  const known = new Map<number, Set<number>>();
-  if (conversations.size === 0) return known;
-  forEachLine(path, (line) => {
-    if (!line.startsWith('{"t":"done"')) return;
-    // Parse only the done events of the conversations asked about: a big log has millions.
-    const conversation = /"conversation":(\d+)/.exec(line)?.[1];
-    if (conversation === undefined || !conversations.has(Number(conversation))) return;
-    try {
-      const event = JSON.parse(line) as { conversation: number; threads?: number[] };
-      if (!conversations.has(event.conversation) || !event.threads) return;
-      let set = known.get(event.conversation);
-      if (!set) known.set(event.conversation, (set = new Set()));
-      for (const thread of event.threads) set.add(thread);
-    } catch {
-      // a torn last line: replay already reported it
-    }
-  });
-  return known;
 }
 
 function settleFromCheckpoint(table: NoteTable, replay: ReplayedState, outcome: NoteOutcome): number {
