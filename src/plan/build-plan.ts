@@ -66,6 +66,7 @@ export function buildPlan(input: PlanInput): Plan {
   order.sort((a, b) => (laneOf[a] ?? 0) - (laneOf[b] ?? 0) || table.epoch(a) - table.epoch(b) || a - b);
 
   const lanes: Lane[] = [];
+  const tally: StepTally = { notes: 0, addNoteRequests: 0, createRequests: 0, linkRequests: 0, continuations: 0 };
   for (let start = 0; start < order.length; ) {
     const lane = laneOf[order[start] ?? 0] ?? 0;
     let end = start;
@@ -76,12 +77,35 @@ export function buildPlan(input: PlanInput): Plan {
       const notes = order.subarray(start, end);
       // Planned once now for the counts and the rejects; the steps themselves are built again
       // when the lane is delivered, so a million notes never have their steps in memory at once.
-      planLane(input, id, target, notes, rejects);
+      countSteps(tally, planLane(input, id, target, notes, rejects).steps);
       lanes.push(lazyLane(input, id, target, notes));
     }
     start = end;
   }
-  return { lanes, rejects, counts: countPlan(input, lanes) };
+  return { lanes, rejects, counts: countPlan(input, lanes, tally) };
+}
+
+/** Requests and notes of the steps planned so far. */
+interface StepTally {
+  notes: number;
+  addNoteRequests: number;
+  createRequests: number;
+  linkRequests: number;
+  continuations: number;
+}
+
+function countSteps(tally: StepTally, steps: readonly Step[]): void {
+  for (const step of steps) {
+    if (step.kind === 'add-note') {
+      tally.addNoteRequests++;
+      tally.notes++;
+    } else if (step.kind === 'link-note') tally.linkRequests++;
+    else {
+      tally.createRequests++;
+      tally.notes += step.notes.length;
+      if (step.part > 1) tally.continuations++;
+    }
+  }
 }
 
 /** A lane whose steps are planned when asked for (pure and deterministic: the same every time). */
@@ -188,12 +212,7 @@ export function tagFor(importId: string, stepId: string): string {
   return `hsi-${importId}-${createHash('sha256').update(stepId).digest('hex').slice(0, 12)}`;
 }
 
-function countPlan(input: PlanInput, lanes: readonly Lane[]): PlanCounts {
-  let notes = 0;
-  let addNoteRequests = 0;
-  let createRequests = 0;
-  let linkRequests = 0;
-  let continuations = 0;
+function countPlan(input: PlanInput, lanes: readonly Lane[], tally: StepTally): PlanCounts {
   let existingConversations = 0;
   const requested = new Set<number>();
   for (let note = 0; note < input.table.size; note++) {
@@ -204,28 +223,17 @@ function countPlan(input: PlanInput, lanes: readonly Lane[]): PlanCounts {
   for (const lane of lanes) {
     sizes.push(lane.notes.length);
     if (lane.target.kind === 'existing') existingConversations++;
-    for (const step of lane.steps) {
-      if (step.kind === 'add-note') {
-        addNoteRequests++;
-        notes++;
-      } else if (step.kind === 'link-note') linkRequests++;
-      else {
-        createRequests++;
-        notes += step.notes.length;
-        if (step.part > 1) continuations++;
-      }
-    }
   }
   sizes.sort((a, b) => a - b);
   return {
-    notes,
+    notes: tally.notes,
     lanes: lanes.length,
     existingConversations,
-    newConversations: createRequests,
-    continuations,
-    addNoteRequests,
-    createRequests,
-    linkRequests,
+    newConversations: tally.createRequests,
+    continuations: tally.continuations,
+    addNoteRequests: tally.addNoteRequests,
+    createRequests: tally.createRequests,
+    linkRequests: tally.linkRequests,
     lookupRequests: requested.size,
     maxNotesPerLane: sizes.at(-1) ?? 0,
     p95NotesPerLane: sizes[Math.min(sizes.length - 1, Math.ceil(sizes.length * 0.95) - 1)] ?? 0,
