@@ -11,7 +11,7 @@ const TERMINAL = ['**/cli/**', 'cli-progress'];
 const NETWORK = ['node:net', 'node:http', 'node:https', 'node:http2', 'node:tls', 'node:dgram', 'undici', '**/helpscout/**', '**/deliver/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.hs-import/**', 'bench/data/**', 'eslint.config.js', 'bin/**'] },
+  { ignores: ['node_modules/**', '.hs-import/**', 'bench/data/**', 'dist/**', 'bench/scratch-tmp/**', 'eslint.config.js', 'bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

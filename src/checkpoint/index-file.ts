@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Reject } from '../core/reject.ts';
+import type { KeyIndexColumns } from '../plan/key-index.ts';
 import { NoteTable, type NoteTableColumns } from '../plan/note-table.ts';
 import { unwritable } from './unwritable.ts';
 
@@ -12,9 +13,12 @@ export interface SavedIndex {
 
 /** Saved in this order after the header, each on an 8-byte boundary. */
 const NUMERIC = ['ticketOf', 'conversationOf', 'epochOf', 'bytesOf', 'offsetOf', 'lengthOf', 'lineOf'] as const;
+/** Then the packed key indexes (bytes, then where each key ends), then one JSON section. */
+const PACKED = ['keys', 'ticketNames'] as const;
+const SECTIONS = NUMERIC.length + 2 * PACKED.length + 1;
 
 interface IndexHeader {
-  readonly v: 1;
+  readonly v: 2;
   /** Config and input fingerprints: an index of another export or config is never used. */
   readonly fingerprint: string;
   /** The spool this index points into, by size: a spool cut short by a crash is not trusted. */
@@ -34,10 +38,10 @@ const pad8 = (n: number): number => (n + 7) & ~7;
  */
 export function saveIndex(path: string, fingerprint: string, spoolPath: string, index: SavedIndex): void {
   const c = index.table.columns();
-  const json = Buffer.from(JSON.stringify({ keys: c.keys, ticketNames: c.ticketNames, ticketEmail: c.ticketEmail, ticketSubject: c.ticketSubject, rejects: index.rejects }));
-  const numeric = NUMERIC.map((name) => c[name]);
+  const json = Buffer.from(JSON.stringify({ ticketEmail: c.ticketEmail, ticketSubject: c.ticketSubject, rejects: index.rejects }));
+  const numeric = [...NUMERIC.map((name) => c[name]), ...PACKED.flatMap((name) => [c[name].bytes, c[name].ends])];
   const header: IndexHeader = {
-    v: 1,
+    v: 2,
     fingerprint,
     spoolBytes: statSync(spoolPath).size,
     size: index.table.size,
@@ -72,8 +76,8 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
   } catch {
     return undefined;
   }
-  if (header.v !== 1 || header.fingerprint !== fingerprint || header.spoolBytes !== statSync(spoolPath).size) return undefined;
-  if (header.sections.length !== NUMERIC.length + 1) return undefined;
+  if (header.v !== 2 || header.fingerprint !== fingerprint || header.spoolBytes !== statSync(spoolPath).size) return undefined;
+  if (header.sections.length !== SECTIONS) return undefined;
   // A fresh ArrayBuffer at offset 0: every section offset is then 8-aligned.
   const aligned = file.byteOffset % 8 === 0;
   const buffer = aligned ? file.buffer : file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
@@ -85,14 +89,16 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
     return start;
   };
   const n = header.size;
-  const [ticketOf, conversationOf, epochOf, bytesOf, offsetOf, lengthOf, lineOf, jsonStart] = header.sections.map(next);
-  const json = JSON.parse(Buffer.from(buffer, jsonStart, header.sections[NUMERIC.length]).toString('utf8')) as Pick<
-    NoteTableColumns,
-    'keys' | 'ticketNames' | 'ticketEmail' | 'ticketSubject'
-  > & { rejects: Reject[] };
+  const [ticketOf, conversationOf, epochOf, bytesOf, offsetOf, lengthOf, lineOf, keyBytes, keyEnds, ticketBytes, ticketEnds, jsonStart] = header.sections.map(next);
+  const size = (section: number): number => header.sections[section] ?? 0;
+  const json = JSON.parse(Buffer.from(buffer, jsonStart, size(SECTIONS - 1)).toString('utf8')) as Pick<NoteTableColumns, 'ticketEmail' | 'ticketSubject'> & { rejects: Reject[] };
+  const packed = (bytes: number | undefined, ends: number | undefined, section: number): KeyIndexColumns => ({
+    bytes: new Uint8Array(buffer, bytes, size(section)),
+    ends: new Uint32Array(buffer, ends, size(section + 1) / 4),
+  });
   const table = NoteTable.fromColumns({
-    keys: json.keys,
-    ticketNames: json.ticketNames,
+    keys: packed(keyBytes, keyEnds, NUMERIC.length),
+    ticketNames: packed(ticketBytes, ticketEnds, NUMERIC.length + 2),
     ticketEmail: json.ticketEmail,
     ticketSubject: json.ticketSubject,
     ticketOf: new Int32Array(buffer, ticketOf, n),

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Origin } from '../core/reject.ts';
-import type { AttachmentRef } from '../mapper/note-draft.ts';
+import type { AttachmentRef, NoteDraft } from '../mapper/note-draft.ts';
 import { unwritable } from './unwritable.ts';
 
 /** What is sent for one note, kept out of memory between the two passes (DESIGN §6). */
@@ -17,15 +17,15 @@ export interface NotePayload {
 }
 
 export interface PayloadSink {
-  /** Stores a payload; returns where it is. */
-  put(payload: NotePayload): { offset: number; length: number };
+  /** Stores a draft's payload; returns where it is. */
+  put(draft: NoteDraft): { offset: number; length: number };
   close(): void;
 }
 
 /**
- * `plan` needs sizes, not payloads: nothing is kept, and nothing is serialised (the request
- * sizes are counted by the index pass itself). Serialising a million payloads only to count
- * their bytes cost a tenth of `plan`'s time.
+ * `plan` needs sizes, not payloads: nothing is built, kept or serialised (the request sizes
+ * are counted by the index pass itself). Serialising a million payloads only to count their
+ * bytes cost a tenth of `plan`'s time.
  */
 export function discardingSink(): PayloadSink {
   return {
@@ -54,7 +54,16 @@ export class SpoolWriter implements PayloadSink {
     }
   }
 
-  put(payload: NotePayload): { offset: number; length: number } {
+  put(draft: NoteDraft): { offset: number; length: number } {
+    const payload: NotePayload = {
+      text: draft.text,
+      createdAt: draft.createdAt,
+      ...(draft.user === undefined ? {} : { user: draft.user }),
+      ...(draft.status === undefined ? {} : { status: draft.status }),
+      attachments: draft.attachments,
+      origin: draft.origin,
+      fields: draft.fields,
+    };
     const bytes = Buffer.from(JSON.stringify(payload) + '\n');
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;

@@ -23,13 +23,18 @@ export interface MapperOptions {
   readonly maxAttachmentBytes: number;
   /** Real path (fs.realpathSync) of the export file's folder; see `exportDirOf` in src/readers. */
   readonly exportDir: string;
+  /**
+   * The keys of the notes accepted so far, when the caller keeps them (pass 1's note table):
+   * the mapper then keeps no copy of its own. The caller must record every draft it is given.
+   */
+  readonly accepted?: { has(key: string): boolean };
 }
 
 export type Mapper = (note: SourceNote) => NoteDraft | Reject;
 
 /**
  * SourceNote → NoteDraft or Reject. Pure but for two pieces of memory: the `(ticket, id)` keys
- * already accepted (a repeat is `duplicate_note`) and the source-order counter `seq`
+ * already accepted (a repeat is `duplicate_note`; `options.accepted` when the caller keeps them) and the source-order counter `seq`
  * (0, 1, 2… over accepted drafts, so it can index a table of them).
  * Only valid notes claim their key: when the first copy is rejected, a later good copy lands.
  */
@@ -38,7 +43,8 @@ export function createMapper(options: MapperOptions): Mapper {
   if (timezone !== undefined && !isKnownTimeZone(timezone)) {
     throw new ConfigError([`source.timezone: unknown time zone ${JSON.stringify(timezone)} (use an IANA name such as Europe/Paris)`]);
   }
-  const seen = new Set<string>();
+  const own = new Set<string>();
+  const accepted = options.accepted ?? own;
   const nowSeconds = Math.floor(options.now / 1000);
   let seq = 0;
   const limits = { exportDir: options.exportDir, maxBytes: options.maxAttachmentBytes };
@@ -102,8 +108,8 @@ export function createMapper(options: MapperOptions): Mapper {
     if (text === undefined) return rejectOf(note, 'empty_text', 'text', 'the note has no text and no attachments');
 
     const key = noteKey(ticket, id);
-    if (seen.has(key)) return rejectOf(note, 'duplicate_note', 'id', `note ${id} of ticket ${ticket} was already read earlier in the export`);
-    seen.add(key);
+    if (accepted.has(key)) return rejectOf(note, 'duplicate_note', 'id', `note ${id} of ticket ${ticket} was already read earlier in the export`);
+    if (accepted === own) own.add(key);
 
     // Optional fields are assigned, not spread in: a spread inside a literal costs a microsecond
     // per note, the largest single cost of mapping a million notes.

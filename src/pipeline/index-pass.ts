@@ -21,14 +21,16 @@ export interface IndexedSource {
  * sink, the table keeps a compact record per note.
  */
 export async function indexSource(config: ImportConfig, sink: PayloadSink, now: number, onRow?: (rows: number) => void): Promise<IndexedSource> {
+  const table = new NoteTable();
   const mapNote = createMapper({
     now,
     attribution: config.source.attribution,
     maxAttachmentBytes: config.source.maxAttachmentBytes,
     exportDir: realpathSync(dirname(config.source.path)),
     ...(config.source.timezone === undefined ? {} : { timezone: config.source.timezone }),
+    // The table keeps the keys (packed): the mapper checks duplicates against it.
+    accepted: { has: (key) => table.hasKey(key) },
   });
-  const table = new NoteTable();
   const rejects: Reject[] = [];
   let rowsRead = 0;
   try {
@@ -50,16 +52,7 @@ export async function indexSource(config: ImportConfig, sink: PayloadSink, now: 
 }
 
 function addDraft(table: NoteTable, sink: PayloadSink, draft: NoteDraft): void {
-  const payload = {
-    text: draft.text,
-    createdAt: draft.createdAt,
-    ...(draft.user === undefined ? {} : { user: draft.user }),
-    ...(draft.status === undefined ? {} : { status: draft.status }),
-    attachments: draft.attachments,
-    origin: draft.origin,
-    fields: draft.fields,
-  };
-  const at = sink.put(payload);
+  const at = sink.put(draft);
   // As sent: the text, attachments in base64, and the JSON around them.
   const bytes = Buffer.byteLength(draft.text) + draft.attachments.reduce((sum, a) => sum + Math.ceil(a.size / 3) * 4 + 128, 0) + 96;
   table.add({

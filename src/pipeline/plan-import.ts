@@ -7,7 +7,7 @@ import { resolveConversation } from '../deliver/resolve-conversation.ts';
 import type { ClientStats } from '../helpscout/client.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import { assumedFacts, type ConversationFacts } from '../plan/facts.ts';
-import type { PlanCounts, PlannedReject } from '../plan/plan.ts';
+import type { Lane, LaneList, PlanCounts, PlannedReject } from '../plan/plan.ts';
 import { indexSource } from './index-pass.ts';
 import { selectNotes, type Selection } from './selection.ts';
 
@@ -51,7 +51,15 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
   const indexed = await indexSource(config, discardingSink(), Date.now());
   const { table } = indexed;
   const replay = replayCheckpoint(config.checkpoint);
-  const settled = (note: number): boolean => replay.doneKeys.has(table.key(note)) || replay.rejected.has(table.key(note));
+  // Looked up once per note (a key is decoded from the table for it), then read from the bitmap.
+  const settledNotes = new Uint8Array(table.size);
+  if (replay.doneKeys.size > 0 || replay.rejected.size > 0) {
+    for (let note = 0; note < table.size; note++) {
+      const key = table.key(note);
+      if (replay.doneKeys.has(key) || replay.rejected.has(key)) settledNotes[note] = 1;
+    }
+  }
+  const settled = (note: number): boolean => settledNotes[note] === 1;
   const selected = selectNotes(table, options);
 
   const facts = new Map<number, ConversationFacts>();
@@ -115,9 +123,20 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
       return { ...r, ticket, id: key.slice(ticket.length + 1), origin: { file: config.source.path, line: table.line(r.note) } };
     }),
     ...(remoteRequests ? { remoteRequests } : {}),
-    largestLanes: [...plan.lanes]
-      .sort((a, b) => b.notes.length - a.notes.length || (a.id < b.id ? -1 : 1))
-      .slice(0, 10)
-      .map((lane) => ({ lane: lane.id, notes: lane.notes.length, requests: lane.steps.length })),
+    largestLanes: largest(plan.lanes, 10).map((lane) => ({ lane: lane.id, notes: lane.notes.length, requests: lane.steps.length })),
   };
+}
+
+/** The `count` lanes with the most notes (ties by id), without holding every lane at once. */
+function largest(lanes: LaneList, count: number): Lane[] {
+  const byNotes = (a: Lane, b: Lane): number => b.notes.length - a.notes.length || (a.id < b.id ? -1 : 1);
+  const top: Lane[] = [];
+  for (const lane of lanes) {
+    const last = top[count - 1];
+    if (last !== undefined && byNotes(lane, last) >= 0) continue;
+    top.push(lane);
+    top.sort(byNotes);
+    if (top.length > count) top.pop();
+  }
+  return top;
 }

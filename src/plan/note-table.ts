@@ -1,3 +1,5 @@
+import { KeyIndex, type KeyIndexColumns } from './key-index.ts';
+
 /**
  * The compact record of every note the planner needs (DESIGN §6): key, ticket, target,
  * instant, size and where its payload sits in the spool. Columns in typed arrays and interned
@@ -22,8 +24,8 @@ export interface NoteRecordInput {
 
 /** A table laid bare for saving between runs (the resume index, DESIGN §6): no copies. */
 export interface NoteTableColumns {
-  readonly keys: readonly string[];
-  readonly ticketNames: readonly string[];
+  readonly keys: KeyIndexColumns;
+  readonly ticketNames: KeyIndexColumns;
   readonly ticketEmail: readonly (string | null)[];
   readonly ticketSubject: readonly (string | null)[];
   readonly ticketOf: Int32Array;
@@ -61,9 +63,8 @@ const f64 = (n: number): Float64Array => new Float64Array(n);
 const i32 = (n: number): Int32Array => new Int32Array(n);
 
 export class NoteTable {
-  private readonly keys: string[] = [];
-  private readonly ticketIndex = new Map<string, number>();
-  private readonly ticketNames: string[] = [];
+  private keys = new KeyIndex();
+  private tickets = new KeyIndex();
   private readonly ticketEmail: (string | undefined)[] = [];
   private readonly ticketSubject: (string | undefined)[] = [];
   private readonly ticketOf = new GrowableColumn(i32(1024), i32);
@@ -77,14 +78,10 @@ export class NoteTable {
   /** A table rebuilt from saved columns, without reading the export again. */
   static fromColumns(c: NoteTableColumns): NoteTable {
     const table = new NoteTable();
-    // A loop, not push(...keys): a million arguments would overflow the stack.
-    for (const key of c.keys) table.keys.push(key);
-    c.ticketNames.forEach((name, i) => {
-      table.ticketIndex.set(name, i);
-      table.ticketNames.push(name);
-      table.ticketEmail.push(c.ticketEmail[i] ?? undefined);
-      table.ticketSubject.push(c.ticketSubject[i] ?? undefined);
-    });
+    table.keys = KeyIndex.fromColumns(c.keys);
+    table.tickets = KeyIndex.fromColumns(c.ticketNames);
+    c.ticketEmail.forEach((email, i) => (table.ticketEmail[i] = email ?? undefined));
+    c.ticketSubject.forEach((subject, i) => (table.ticketSubject[i] = subject ?? undefined));
     table.ticketOf.adopt(c.ticketOf);
     table.conversationOf.adopt(c.conversationOf);
     table.epochOf.adopt(c.epochOf);
@@ -98,8 +95,8 @@ export class NoteTable {
   columns(): NoteTableColumns {
     const n = this.size;
     return {
-      keys: this.keys,
-      ticketNames: this.ticketNames,
+      keys: this.keys.columns(),
+      ticketNames: this.tickets.columns(),
       ticketEmail: this.ticketEmail.map((e) => e ?? null),
       ticketSubject: this.ticketSubject.map((s) => s ?? null),
       ticketOf: this.ticketOf.array.subarray(0, n),
@@ -113,13 +110,19 @@ export class NoteTable {
   }
 
   get size(): number {
-    return this.keys.length;
+    return this.keys.size;
   }
 
+  /** Whether a note with this key is in the table (the mapper's duplicate check). */
+  hasKey(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  /** Adds a note whose key is not in the table yet (`hasKey`); its index is its source order. */
   add(record: NoteRecordInput): number {
-    const index = this.keys.length;
-    this.keys.push(record.key);
-    const ticket = this.internTicket(record.ticket);
+    const index = this.keys.size;
+    if (this.keys.intern(record.key) !== index) throw new Error(`note key ${record.key} is already in the table`);
+    const ticket = this.tickets.intern(record.ticket);
     // A ticket's customer and subject are the first non-empty ones its notes carry.
     if (this.ticketEmail[ticket] === undefined && record.customerEmail) this.ticketEmail[ticket] = record.customerEmail;
     if (this.ticketSubject[ticket] === undefined && record.subject) this.ticketSubject[ticket] = record.subject;
@@ -134,13 +137,13 @@ export class NoteTable {
   }
 
   key(i: number): string {
-    return this.keys[i] ?? '';
+    return this.keys.get(i);
   }
   ticketNumber(i: number): number {
     return this.ticketOf.array[i] ?? 0;
   }
   ticket(i: number): string {
-    return this.ticketNames[this.ticketNumber(i)] ?? '';
+    return this.tickets.get(this.ticketNumber(i));
   }
   conversation(i: number): number | undefined {
     const id = this.conversationOf.array[i] ?? 0;
@@ -163,15 +166,5 @@ export class NoteTable {
   }
   subject(i: number): string | undefined {
     return this.ticketSubject[this.ticketNumber(i)];
-  }
-
-  private internTicket(ticket: string): number {
-    let index = this.ticketIndex.get(ticket);
-    if (index === undefined) {
-      index = this.ticketNames.length;
-      this.ticketIndex.set(ticket, index);
-      this.ticketNames.push(ticket);
-    }
-    return index;
   }
 }

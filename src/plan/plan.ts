@@ -62,8 +62,14 @@ export interface PlanCounts {
   readonly p95NotesPerLane: number;
 }
 
+/** A plan's lanes, in the order their first note was read; each is made when it is asked for. */
+export interface LaneList extends Iterable<Lane> {
+  readonly length: number;
+  at(index: number): Lane | undefined;
+}
+
 export interface Plan {
-  readonly lanes: readonly Lane[];
+  readonly lanes: LaneList;
   readonly rejects: readonly PlannedReject[];
   readonly counts: PlanCounts;
 }

@@ -7,6 +7,9 @@ export class CsvLineTracker {
   /** Surplus lines csv-parse has counted so far (one per quoted CRLF). */
   private surplus = 0;
 
+  /** `firstLine`: the file's line on which csv-parse's input starts (it may take over mid-file). */
+  constructor(private readonly firstLine = 1) {}
+
   /** First line of a record, from its values and csv-parse's `lines` at the record. */
   recordStart(values: readonly string[], reportedLines: number): number {
     let breaks = 0;
@@ -16,12 +19,12 @@ export class CsvLineTracker {
       this.surplus += crlf;
       breaks += countOf(value, '\n') + countOf(value, '\r') - crlf;
     }
-    return reportedLines - this.surplus - breaks;
+    return this.firstLine - 1 + reportedLines - this.surplus - breaks;
   }
 
   /** Line of a record csv-parse skipped (its own break count is unknown: best effort). */
   skippedAt(reportedLines: number): number {
-    return reportedLines - this.surplus;
+    return this.firstLine - 1 + reportedLines - this.surplus;
   }
 }
 

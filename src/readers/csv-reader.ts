@@ -1,55 +1,220 @@
+import type { ReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { Parser, type CsvError, type Options } from 'csv-parse';
 import type { ImportConfig } from '../config/load.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Reject } from '../core/reject.ts';
 import { columnNames, missingRequiredColumns, noteFromRow, type ColumnNames } from './canonical-row.ts';
+import { FastCsvSplitter, type SplitRecord } from './csv-fast-split.ts';
+import { CsvHeader, type NamedRow } from './csv-header.ts';
 import { CsvLineTracker } from './csv-lines.ts';
 import { openInput, readFailure } from './input-file.ts';
 import { exportDirOf, needsInspection, withInspectedAttachments } from './inspect-attachments.ts';
 import type { SourceItem, SourceReader } from './source-note.ts';
-import { unescapeFormula } from '../report/csv-cell.ts';
-import { isRejectsCsvHeader } from '../report/rejects-csv.ts';
 
 type Source = ImportConfig['source'];
 
 /** A field longer than this is a broken quote swallowing the file, not data: reject, don't buffer on. */
 const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 
-interface ParsedRow {
-  readonly order: number;
-  readonly line: number;
-  readonly row: Record<string, string>;
-  /** The first column whose text did not decode, if any. */
-  readonly undecoded: string | undefined;
-}
+/** What either splitter gives, in file order: a record, or one csv-parse could not read. */
+type CsvEntry = SplitRecord | { readonly kind: 'unreadable'; readonly reject: Reject };
 
-interface SkippedRow {
-  readonly order: number;
-  readonly reject: Reject;
-}
+/**
+ * Who splits the file into records: the fast splitter until a record it leaves alone, then
+ * csv-parse (always); or csv-parse alone, which tests compare the first with.
+ */
+export type CsvSplitting = 'fast-then-csv-parse' | 'csv-parse';
 
-/** Rows csv-parse could not read, queued by position while it parses, yielded in order. */
-interface Skips {
-  order: number;
-  readonly rows: SkippedRow[];
+/**
+ * Canonical CSV (DESIGN §3): BOM, quoted newlines/commas/quotes, CRLF or LF (even mixed),
+ * `delimiter`, `encoding`, `columns` renames. A header without a required column is a
+ * ConfigError before any row; a malformed row is a reject and reading goes on.
+ */
+export function readCsv(source: Source, splitting: CsvSplitting = 'fast-then-csv-parse'): SourceReader {
+  return { [Symbol.asyncIterator]: () => new CsvItems(source, splitting) };
 }
 
 /**
- * csv-parse's stream, turning its records (arrays: the first is the header) into numbered rows
- * as they are pushed, when `info.lines` is the record's last line. This is the hot path of a
- * big import: csv-parse's own `columns` builds each row with `Object.defineProperty` and its
- * `on_record` hook builds an info object per record; together they took a third of the time.
+ * The reader's iterator, written out: an async generator's suspend and resume per row cost as
+ * much as splitting the row.
  */
-class RowParser extends Parser {
-  header: readonly string[] | undefined;
-  /** A rejects.csv fed back in: its cells carry a formula escape, undone here. */
-  private formulaEscaped = false;
-  /** A column named `__proto__` must become a field, not the row's prototype. */
-  private protoColumn = -1;
+class CsvItems implements AsyncIterator<SourceItem> {
+  private readonly file: string;
+  private readonly names: ColumnNames;
+  private readonly exportDir: string;
+  private readonly input: ReadStream;
+  private readonly entries: AsyncGenerator<readonly CsvEntry[]>;
+  private header: CsvHeader | undefined;
+  private batch: readonly CsvEntry[] = [];
+  private at = 0;
+  private finished = false;
 
+  constructor(source: Source, splitting: CsvSplitting) {
+    this.file = source.path;
+    this.names = columnNames(source.columns);
+    this.input = openInput(this.file, 'source.path');
+    this.exportDir = exportDirOf(this.file);
+    this.entries = csvEntries(this.input, source, splitting);
+  }
+
+  next(): Promise<IteratorResult<SourceItem>> {
+    try {
+      while (this.at < this.batch.length) {
+        const item = this.itemOf(this.batch[this.at++] as CsvEntry);
+        if (item === undefined) continue;
+        if (!(item instanceof Promise)) return Promise.resolve({ done: false, value: item });
+        return item.then(
+          (value) => ({ done: false, value }),
+          (error: unknown) => this.fail(error),
+        );
+      }
+    } catch (error) {
+      return this.fail(error);
+    }
+    return this.refill();
+  }
+
+  return(): Promise<IteratorResult<SourceItem>> {
+    this.close();
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  private async refill(): Promise<IteratorResult<SourceItem>> {
+    if (this.finished) return { done: true, value: undefined };
+    try {
+      const next = await this.entries.next();
+      if (next.done === true) {
+        if (this.header === undefined) throw new ConfigError([`source.path: ${this.file} is empty (no header row)`]);
+        this.close();
+        return { done: true, value: undefined };
+      }
+      this.batch = next.value;
+      this.at = 0;
+    } catch (error) {
+      return this.fail(error);
+    }
+    return this.next();
+  }
+
+  private itemOf(entry: CsvEntry): SourceItem | Promise<SourceItem> | undefined {
+    if (entry.kind === 'unreadable') return { kind: 'reject', reject: entry.reject };
+    const { file, names, header } = this;
+    if (header === undefined) {
+      this.header = new CsvHeader(entry.values);
+      const problems = headerProblems(this.header.names, file, names);
+      if (problems.length > 0) throw new ConfigError(problems);
+      return undefined;
+    }
+    const named = header.name(entry.values);
+    if (named === undefined) return { kind: 'reject', reject: lengthReject(file, entry, header.names.length) };
+    if (named.undecoded !== undefined) return { kind: 'reject', reject: encodingReject(named, entry.line, file, names) };
+    const note = noteFromRow(named.row, names, { file, line: entry.line });
+    return needsInspection(note) ? withInspectedAttachments(note, this.exportDir).then((inspected) => ({ kind: 'note', note: inspected })) : { kind: 'note', note };
+  }
+
+  private fail(error: unknown): Promise<never> {
+    this.close();
+    return Promise.reject(readFailure(error, this.file, 'source.path'));
+  }
+
+  private close(): void {
+    this.finished = true;
+    this.batch = [];
+    // Whatever the splitters meet after the reader is closed (the destroyed input) concerns no one.
+    this.entries.return(undefined).catch(() => undefined);
+    this.input.destroy();
+  }
+}
+
+/**
+ * The file's records, a batch per chunk read. The fast splitter reads while the file is plain
+ * (nearly every export); from the first record it leaves alone, csv-parse reads the rest.
+ */
+async function* csvEntries(input: ReadStream, source: Source, splitting: CsvSplitting): AsyncGenerator<readonly CsvEntry[]> {
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const splitter = splitting === 'csv-parse' ? undefined : FastCsvSplitter.for(source.encoding ?? 'utf8', source.delimiter ?? ',');
+  if (splitter === undefined) {
+    yield* parsedEntries(chunks, undefined, source, { line: 1, encoding: source.encoding ?? 'utf8', fromStart: true });
+    return;
+  }
+  let sawAny = false;
+  for (;;) {
+    const next = await chunks.next();
+    const split = next.done === true ? splitter.end() : splitter.write(next.value);
+    if (split.records.length > 0) {
+      sawAny = true;
+      yield split.records;
+    }
+    if (split.handover !== undefined) {
+      yield* parsedEntries(chunks, split.handover, source, { line: splitter.line, encoding: splitter.encoding, fromStart: !sawAny && splitter.line === 1 });
+      return;
+    }
+    if (next.done === true) return;
+  }
+}
+
+interface Takeover {
+  /** The file's line on which `first` starts. */
+  readonly line: number;
+  readonly encoding: BufferEncoding;
+  /** Nothing read yet: a byte order mark may still come (and set the encoding). */
+  readonly fromStart: boolean;
+}
+
+/** csv-parse over `first` and the rest of the file, one entry per batch (this is the rare, slow path). */
+async function* parsedEntries(chunks: AsyncIterator<Buffer>, first: Buffer | undefined, source: Source, at: Takeover): AsyncGenerator<readonly CsvEntry[]> {
+  const file = source.path;
+  const lines = new CsvLineTracker(at.line);
+  const parser: RecordParser = new RecordParser(
+    {
+      bom: at.fromStart,
+      encoding: at.encoding,
+      delimiter: source.delimiter ?? ',',
+      record_delimiter: ['\r\n', '\n', '\r'],
+      // Arrays: the reader names them with the header, and rejects a record of the wrong length itself.
+      columns: false,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      relax_quotes: true,
+      max_record_size: MAX_RECORD_CHARS,
+      // Called while parsing, so the reject takes its place among the records.
+      on_skip: (error: CsvError | undefined) => {
+        const line = lines.skippedAt(typeof error?.lines === 'number' ? error.lines : parser.info.lines);
+        parser.pushUnreadable(csvReject(file, line, error));
+        return undefined;
+      },
+    },
+    lines,
+  );
+  const bytes = Readable.from(rest(first, chunks), { objectMode: false });
+  bytes.on('error', (error) => parser.destroy(error));
+  bytes.pipe(parser);
+  try {
+    for await (const entry of parser as AsyncIterable<CsvEntry>) yield [entry];
+  } finally {
+    bytes.destroy();
+    parser.destroy();
+  }
+}
+
+async function* rest(first: Buffer | undefined, chunks: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (first !== undefined) yield first;
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done === true) return;
+    yield next.value;
+  }
+}
+
+/**
+ * csv-parse's stream, numbering its records (arrays) as they are pushed, when `info.lines` is
+ * the record's last line. csv-parse's own `columns` and `on_record` were a third of its time.
+ */
+class RecordParser extends Parser {
   constructor(
     options: Options,
-    private readonly skips: Skips,
     private readonly lines: CsvLineTracker,
   ) {
     super(options);
@@ -57,118 +222,29 @@ class RowParser extends Parser {
 
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
     if (chunk === null) return super.push(null, encoding);
-    const values = chunk as readonly string[];
-    const header = this.header;
-    if (header === undefined) {
-      this.header = values.map((name) => name.trim());
-      this.formulaEscaped = isRejectsCsvHeader(this.header);
-      this.protoColumn = this.header.indexOf('__proto__');
-      return true;
-    }
-    const row: Record<string, string> = {};
-    let undecoded: string | undefined;
-    for (let i = 0; i < header.length; i++) {
-      const name = header[i] as string;
-      const value = values[i] ?? '';
-      const cell = this.formulaEscaped ? unescapeFormula(value) : value;
-      if (i === this.protoColumn) Object.defineProperty(row, name, { value: cell, enumerable: true, writable: true, configurable: true });
-      else row[name] = cell;
-      if (undecoded === undefined && value.includes('\uFFFD')) undecoded = name;
-    }
-    const parsed: ParsedRow = { order: this.skips.order++, line: this.lines.recordStart(values, this.info.lines), row, undecoded };
-    return super.push(parsed, encoding);
+    const values = chunk as string[];
+    const entry: CsvEntry = { kind: 'record', values, line: this.lines.recordStart(values, this.info.lines) };
+    return super.push(entry, encoding);
+  }
+
+  pushUnreadable(reject: Reject): void {
+    super.push({ kind: 'unreadable', reject } satisfies CsvEntry);
   }
 }
 
-/**
- * Canonical CSV (DESIGN §3), streamed through csv-parse: BOM, quoted newlines/commas/quotes,
- * CRLF or LF (even mixed), `delimiter`, `encoding`, `columns` renames. A header without a
- * required column is a ConfigError before any row; a malformed row is a reject and reading
- * goes on.
- */
-export function readCsv(source: Source): SourceReader {
-  const file = source.path;
-  const names = columnNames(source.columns);
-  return {
-    async *[Symbol.asyncIterator](): AsyncGenerator<SourceItem> {
-      const input = openInput(file, 'source.path');
-      const exportDir = exportDirOf(file);
-      const lines = new CsvLineTracker();
-      const skips: Skips = { order: 0, rows: [] };
-      const skipped = skips.rows;
-      const parser: RowParser = new RowParser(
-        {
-          bom: true,
-          encoding: source.encoding ?? 'utf8',
-          delimiter: source.delimiter ?? ',',
-          record_delimiter: ['\r\n', '\n', '\r'],
-          // Records as arrays, checked against the header's length: RowParser names them.
-          columns: false,
-          skip_empty_lines: true,
-          skip_records_with_error: true,
-          relax_quotes: true,
-          max_record_size: MAX_RECORD_CHARS,
-          // Skips are reported here, while parsing; they are queued by position and yielded in order.
-          on_skip: (error: CsvError | undefined) => {
-            const line = lines.skippedAt(typeof error?.lines === 'number' ? error.lines : parser.info.lines);
-            skipped.push({ order: skips.order++, reject: csvReject(file, line, error) });
-            return undefined;
-          },
-        },
-        skips,
-        lines,
-      );
-      input.on('error', (error) => parser.destroy(error));
-      input.pipe(parser);
-
-      let drained = 0;
-      const problems = (): string[] =>
-        parser.header === undefined ? [`source.path: ${file} is empty (no header row)`] : headerProblems(parser.header, file, names);
-      try {
-        let checked = false;
-        for await (const parsed of parser as AsyncIterable<ParsedRow>) {
-          if (!checked) {
-            const found = problems();
-            if (found.length > 0) throw new ConfigError(found);
-            checked = true;
-          }
-          while (drained < skipped.length && (skipped[drained]?.order ?? Infinity) < parsed.order) {
-            yield { kind: 'reject', reject: (skipped[drained++] as SkippedRow).reject };
-          }
-          if (parsed.undecoded === undefined) {
-            const note = noteFromRow(parsed.row, names, { file, line: parsed.line });
-            yield { kind: 'note', note: needsInspection(note) ? await withInspectedAttachments(note, exportDir) : note };
-          } else {
-            yield { kind: 'reject', reject: encodingReject(parsed, parsed.undecoded, file, names) };
-          }
-        }
-        if (!checked) {
-          const found = problems();
-          if (found.length > 0) throw new ConfigError(found);
-        }
-        while (drained < skipped.length) yield { kind: 'reject', reject: (skipped[drained++] as SkippedRow).reject };
-      } catch (error) {
-        throw readFailure(error, file, 'source.path');
-      } finally {
-        input.destroy();
-        parser.destroy();
-      }
-    },
-  };
-}
-
 /** A row whose text did not decode (a latin1 export read as UTF-8) is refused, not imported as "�". */
-function encodingReject(parsed: ParsedRow, column: string, file: string, names: ColumnNames): Reject {
-  const ticket = parsed.row[names.ticket];
-  const id = parsed.row[names.id];
+function encodingReject(named: NamedRow, line: number, file: string, names: ColumnNames): Reject {
+  const column = named.undecoded ?? '';
+  const ticket = named.row[names.ticket];
+  const id = named.row[names.id];
   return {
     reason: 'invalid_encoding',
     message: `column "${column}" is not valid in the file's encoding; set source.encoding (utf8, utf16le or latin1)`,
-    origin: { file, line: parsed.line },
+    origin: { file, line },
     field: column,
     ...(ticket ? { ticket } : {}),
     ...(id ? { id } : {}),
-    fields: parsed.row,
+    fields: named.row,
   };
 }
 
@@ -178,6 +254,11 @@ function headerProblems(header: readonly string[], file: string, names: ColumnNa
   // A UTF-16 file read as UTF-8 shows as NUL bytes between letters.
   const hint = header.some((name) => name.includes('\u0000')) ? ' (the file looks UTF-16: set source.encoding to "utf16le")' : '';
   return missing.map((problem) => `source.columns: ${problem} in the header of ${file}${hint}`);
+}
+
+function lengthReject(file: string, record: SplitRecord, expected: number): Reject {
+  const message = `CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: ${record.values.length} fields where the header has ${expected}`;
+  return { reason: 'invalid_record', message, origin: { file, line: record.line }, fields: {} };
 }
 
 function csvReject(file: string, line: number, error: CsvError | undefined): Reject {

@@ -28,11 +28,11 @@ describe('capacity of an existing conversation', () => {
     [98, 1, ['add-note', 1]],
   ] as const)('with %i threads takes %i notes directly', (threads, n, [kind, count]) => {
     const p = plan(table(notesOf(n, 7)), existing(threads));
-    expect(kinds(p.lanes[0]?.steps ?? [])).toEqual(Array(count).fill(kind));
+    expect(kinds(p.lanes.at(0)?.steps ?? [])).toEqual(Array(count).fill(kind));
   });
 
   it('with 97 threads and 5 notes: one note, a link, the rest in a continuation', () => {
-    const steps = plan(table(notesOf(5, 7)), existing(97)).lanes[0]?.steps ?? [];
+    const steps = plan(table(notesOf(5, 7)), existing(97)).lanes.at(0)?.steps ?? [];
     expect(kinds(steps)).toEqual(['add-note', 'create(4)', 'link-note']);
     const create = steps[1];
     expect(create?.kind === 'create-conversation' && create.subject).toBe('Original (continued, part 2)');
@@ -40,21 +40,21 @@ describe('capacity of an existing conversation', () => {
   });
 
   it('with 99 threads: nothing direct, everything into a continuation, no link', () => {
-    expect(kinds(plan(table(notesOf(3, 7)), existing(99)).lanes[0]?.steps ?? [])).toEqual(['create(3)']);
+    expect(kinds(plan(table(notesOf(3, 7)), existing(99)).lanes.at(0)?.steps ?? [])).toEqual(['create(3)']);
   });
 
   it('with policy overflow "reject": the notes past capacity are rejected thread_limit', () => {
     const p = plan(table(notesOf(5, 7)), existing(97), { overflow: 'reject' });
-    expect(kinds(p.lanes[0]?.steps ?? [])).toEqual(['add-note', 'add-note']);
+    expect(kinds(p.lanes.at(0)?.steps ?? [])).toEqual(['add-note', 'add-note']);
     expect(p.rejects.map((r) => r.reason)).toEqual(['thread_limit', 'thread_limit', 'thread_limit']);
   });
 
   it('never plans a conversation past 100 threads', () => {
     for (const threads of [0, 1, 50, 97, 98, 99, 120]) {
       const p = plan(table(notesOf(300, 7)), existing(threads));
-      const direct = (p.lanes[0]?.steps ?? []).filter((s) => s.kind !== 'create-conversation').length;
+      const direct = (p.lanes.at(0)?.steps ?? []).filter((s) => s.kind !== 'create-conversation').length;
       expect(threads + direct).toBeLessThanOrEqual(Math.max(99, threads));
-      for (const s of p.lanes[0]?.steps ?? []) if (s.kind === 'create-conversation') expect(s.notes.length + (s.backLink ? 1 : 0)).toBeLessThanOrEqual(100);
+      for (const s of p.lanes.at(0)?.steps ?? []) if (s.kind === 'create-conversation') expect(s.notes.length + (s.backLink ? 1 : 0)).toBeLessThanOrEqual(100);
     }
   });
 });
@@ -62,7 +62,7 @@ describe('capacity of an existing conversation', () => {
 describe('new tickets', () => {
   it('a 250-note ticket becomes 3 creates of at most 100 threads, each later part linking back', () => {
     const p = plan(table(notesOf(250)));
-    const steps = p.lanes[0]?.steps ?? [];
+    const steps = p.lanes.at(0)?.steps ?? [];
     expect(kinds(steps)).toEqual(['create(100)', 'create(99)', 'create(51)']);
     expect(steps.map((s) => s.kind === 'create-conversation' && s.part)).toEqual([1, 2, 3]);
     expect(steps[2]?.kind === 'create-conversation' && steps[2].backLink).toEqual({ kind: 'step', step: steps[1]?.id });
@@ -76,7 +76,7 @@ describe('new tickets', () => {
 
   it('a create is also bounded by bytes', () => {
     const p = plan(table(notesOf(10).map((n) => ({ ...n, bytes: 30_000 }))), assumedFacts, { maxRequestBytes: 64_000 });
-    expect(kinds(p.lanes[0]?.steps ?? [])).toEqual(['create(2)', 'create(2)', 'create(2)', 'create(2)', 'create(2)']);
+    expect(kinds(p.lanes.at(0)?.steps ?? [])).toEqual(['create(2)', 'create(2)', 'create(2)', 'create(2)', 'create(2)']);
   });
 });
 
@@ -88,7 +88,7 @@ describe('ordering and determinism', () => {
       { ticket: 'T', conversation: 1, epoch: 10 },
       { ticket: 'T', conversation: 1, epoch: 20 },
     ]);
-    expect([...(plan(t).lanes[0]?.notes ?? [])]).toEqual([1, 2, 3, 0]);
+    expect([...(plan(t).lanes.at(0)?.notes ?? [])]).toEqual([1, 2, 3, 0]);
   });
 
   it('gives the same plan for the same input', () => {
@@ -102,6 +102,6 @@ describe('ordering and determinism', () => {
     const t = table([...notesOf(2, 5), ...notesOf(2, 6)]);
     const p = plan(t, (id) => ({ kind: 'found', requested: id, id: 6, threads: 96 }));
     expect(p.lanes).toHaveLength(1);
-    expect(kinds(p.lanes[0]?.steps ?? [])).toEqual(['add-note', 'add-note', 'create(2)', 'link-note']);
+    expect(kinds(p.lanes.at(0)?.steps ?? [])).toEqual(['add-note', 'add-note', 'create(2)', 'link-note']);
   });
 });
