@@ -7,3 +7,8 @@ export function noteKey(ticket: string, id: string): string {
   const safeTicket = ticket.includes(':') || ticket.includes('%') ? ticket.replaceAll('%', '%25').replaceAll(':', '%3A') : ticket;
   return `${safeTicket}:${id}`;
 }
+
+/** The note id inside a key: everything after the first `:` (the ticket part never holds one). */
+export function noteIdOf(key: string): string {
+  return key.slice(key.indexOf(':') + 1);
+}

@@ -1,4 +1,5 @@
 import { PLAN_BUDGETS, type AccountPlan } from '../config/schema.ts';
+import { noteIdOf } from '../mapper/note-key.ts';
 import type { ImportConfig } from '../config/load.ts';
 import { discardingSink } from '../checkpoint/spool.ts';
 import { replayCheckpoint } from '../checkpoint/replay.ts';
@@ -120,7 +121,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
     plannedRejects: plan.rejects.map((r) => {
       const key = table.key(r.note);
       const ticket = table.ticket(r.note);
-      return { ...r, ticket, id: key.slice(ticket.length + 1), origin: { file: config.source.path, line: table.line(r.note) } };
+      return { ...r, ticket, id: noteIdOf(key), origin: { file: config.source.path, line: table.line(r.note) } };
     }),
     ...(remoteRequests ? { remoteRequests } : {}),
     largestLanes: largest(plan.lanes, 10).map((lane) => ({ lane: lane.id, notes: lane.notes.length, requests: lane.steps.length })),

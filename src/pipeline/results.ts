@@ -1,4 +1,5 @@
 import type { SpoolReader } from '../checkpoint/spool.ts';
+import { noteIdOf } from '../mapper/note-key.ts';
 import type { Reject, RejectReason } from '../core/reject.ts';
 import { Status, statusOf, type NoteOutcome } from '../deliver/note-status.ts';
 import type { NoteTable } from '../plan/note-table.ts';
@@ -22,7 +23,7 @@ export type NoteResult = NoteIdentity &
 export function* noteResults(table: NoteTable, outcome: NoteOutcome): Generator<NoteResult> {
   for (let note = 0; note < table.size; note++) {
     const key = table.key(note);
-    const identity = { key, ticket: table.ticket(note), id: key.slice(table.ticket(note).length + 1) };
+    const identity = { key, ticket: table.ticket(note), id: noteIdOf(key) };
     const status = statusOf(outcome, note);
     if (status === Status.Done) {
       const conversation = outcome.conversation[note] ?? 0;
@@ -52,7 +53,7 @@ export function settledRejects(table: NoteTable, outcome: NoteOutcome, spool: Sp
       message,
       origin: payload.origin,
       ticket: table.ticket(note),
-      id: key.slice(table.ticket(note).length + 1),
+      id: noteIdOf(key),
       fields: payload.fields,
     });
   }

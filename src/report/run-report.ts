@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { RunResult } from '../pipeline/run-import.ts';
-import { idMapCsv } from './id-map.ts';
+import { idMapLines } from './id-map.ts';
 import { rejectsCsv } from './rejects-csv.ts';
 import { mdTable, minutesText, notesLine, rejectsByReason, simulatedTag } from './summary.ts';
 
@@ -91,8 +91,26 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     'run.json': JSON.stringify(json, null, 2) + '\n',
     'run.md': md,
     'rejects.csv': rejectsCsv(rejects),
-    'id-map.csv': idMapCsv(result.results()),
   };
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-  return { files: Object.keys(files).map((name) => join(dir, name)), lines };
+  writeLines(join(dir, 'id-map.csv'), idMapLines(result.results()));
+  return { files: [...Object.keys(files), 'id-map.csv'].map((name) => join(dir, name)), lines };
+}
+
+/** Writes lines to a file a megabyte at a time. */
+function writeLines(path: string, lines: Iterable<string>): void {
+  const fd = openSync(path, 'w');
+  try {
+    let block = '';
+    for (const line of lines) {
+      block += line;
+      if (block.length >= 1 << 20) {
+        writeSync(fd, block);
+        block = '';
+      }
+    }
+    writeSync(fd, block);
+  } finally {
+    closeSync(fd);
+  }
 }
