@@ -317,15 +317,24 @@ async function lookupFacts(
   }
   const facts = new Map<number, ConversationFacts>();
   const queue = new PQueue({ concurrency });
-  await Promise.all(
-    [...wanted].map((id) =>
-      queue.add(async () => {
+  let failure: Error | undefined;
+  // Fed as the queue drains, like delivery: fifty thousand lookups queued up front held their
+  // closures and promises until the last one ran (over 100 MB of a 1M-note run's heap).
+  for (const id of wanted) {
+    if (failure !== undefined) break;
+    await queue.onSizeLessThan(concurrency);
+    queue
+      .add(async () => {
         const resolution = await resolveConversation(client, id);
         for (const hop of resolution.hops) store.append({ t: 'moved', from: hop.from, to: hop.to, at: Date.now() });
         facts.set(id, resolution.facts);
-      }),
-    ),
-  );
+      })
+      .catch((error: unknown) => {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+      });
+  }
+  await queue.onIdle();
+  if (failure !== undefined) throw failure;
   for (let note = 0; note < table.size; note++) {
     const conversation = table.conversation(note);
     const f = conversation === undefined ? undefined : facts.get(conversation);
