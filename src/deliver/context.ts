@@ -33,8 +33,6 @@ export interface DeliveryContext {
   readonly conversationStatus: 'active' | 'closed' | 'pending';
   readonly user?: number;
   readonly stats: DeliveryStats;
-  /** Thread ids known to be notes of ours, per conversation: never mistaken for an in-doubt one. */
-  readonly knownThreads: Map<number, Set<number>>;
   /** Test hook: false sends an in-doubt write again without looking (to prove it is needed). */
   readonly reconcile: boolean;
   readonly maxInDoubtAttempts: number;

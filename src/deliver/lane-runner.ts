@@ -228,16 +228,11 @@ class LaneRunner {
       via,
       at: Date.now(),
     });
-    let known = ctx.knownThreads.get(conversation);
-    if (!known) ctx.knownThreads.set(conversation, (known = new Set()));
     notes.forEach((note, i) => {
       ctx.outcome.status[note] = Status.Done;
       ctx.outcome.conversation[note] = conversation;
       const thread = threads[i];
-      if (thread !== undefined) {
-        ctx.outcome.thread[note] = thread;
-        known.add(thread);
-      }
+      if (thread !== undefined) ctx.outcome.thread[note] = thread;
     });
     ctx.stats.notesDone += notes.length;
     if (via === 'reconciled') ctx.stats.notesReconciled += notes.length;

@@ -33,3 +33,17 @@ export function emptyOutcome(size: number): NoteOutcome {
     rejected: new Map(),
   };
 }
+
+/**
+ * Thread ids of the notes done in a conversation: notes of ours, never mistaken for an in-doubt
+ * one. Found by a scan when a write is in doubt (rare), not kept per conversation: a set per
+ * conversation held a million thread ids through a 1M-note run.
+ */
+export function threadsIn(outcome: NoteOutcome, conversation: number): Set<number> {
+  const threads = new Set<number>();
+  for (let note = 0; note < outcome.status.length; note++) {
+    const thread = outcome.thread[note] ?? 0;
+    if (thread !== 0 && outcome.conversation[note] === conversation) threads.add(thread);
+  }
+  return threads;
+}

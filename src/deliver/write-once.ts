@@ -2,6 +2,7 @@ import type { IntentEvent } from '../checkpoint/events.ts';
 import { FatalError, HsImportError, RetriableError } from '../core/errors.ts';
 import { sleep } from '../helpscout/client.ts';
 import type { DeliveryContext } from './context.ts';
+import { threadsIn } from './note-status.ts';
 import { reconcileIntent, type ReconcileResult } from './reconcile.ts';
 
 export type WriteResult<T> =
@@ -31,7 +32,7 @@ export async function writeOnce<T>(ctx: DeliveryContext, intent: IntentEvent, se
       if (attempt >= ctx.maxInDoubtAttempts) return { kind: 'in-doubt' };
       await sleep(ctx.client.backoff(attempt, error.retryAfterMs));
       if (!ctx.reconcile) continue;
-      const known = intent.conversation === undefined ? undefined : ctx.knownThreads.get(intent.conversation);
+      const known = intent.conversation === undefined ? undefined : threadsIn(ctx.outcome, intent.conversation);
       const found = await reconcileIntent(ctx.client, intent, known);
       if (found.kind === 'landed') return { kind: 'reconciled', found };
     }

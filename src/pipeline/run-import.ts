@@ -163,7 +163,6 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         conversationStatus: config.target.status,
         ...(config.target.user === undefined ? {} : { user: config.target.user }),
         stats,
-        knownThreads: new Map(),
         reconcile: options.reconcile ?? true,
         maxInDoubtAttempts: 6,
         stopping: () => stopped,
