@@ -24,7 +24,8 @@ export interface LogWriterOptions {
  * Append-only JSONL. Each event is written with a synchronous write before `append` returns,
  * so it survives the process being killed the next instant (the kernel has it). Against power
  * loss, fsync is batched (group commit): an intent is awaited with `durable()` before its
- * request goes out, and every lane waiting at that moment shares one fdatasync. Done, rejected
+ * request goes out, and the lanes that log one in the same turn of the event loop share one
+ * fdatasync, started at the end of that turn even while an earlier one runs. Done, rejected
  * and moved events are not awaited: a power cut can lose the last `syncIntervalMs` of them,
  * which only puts those notes back in doubt (their intents are on disk) for the next run to
  * reconcile; a `done` is never on disk without its 201. A write failure (disk full, read-only)
@@ -38,7 +39,10 @@ export class LogWriter implements CheckpointStore {
   private written = 0;
   private synced = 0;
   private lastSync = Date.now();
-  private syncing: Promise<void> | undefined;
+  /** The last fdatasync started, while it runs: what it covers. */
+  private syncing: { readonly upTo: number; readonly done: Promise<void> } | undefined;
+  /** An fdatasync to start once this turn of the event loop has run: waiters that come meanwhile share it. */
+  private queued: Promise<void> | undefined;
   private failure: FatalError | undefined;
 
   constructor(
@@ -68,17 +72,21 @@ export class LogWriter implements CheckpointStore {
     this.written++;
     if (this.sync && this.syncing === undefined && Date.now() - this.lastSync >= this.syncIntervalMs) {
       // Not awaited: a failure is kept and thrown by the next append or durable().
-      this.syncing = this.syncNow().catch(() => undefined);
+      this.startSync().catch(() => undefined);
     }
   }
 
   async durable(): Promise<void> {
     if (!this.sync) return;
     const wanted = this.written;
-    while (this.synced < wanted) {
+    if (this.synced < wanted) {
       if (this.failure) throw this.failure;
-      this.syncing ??= this.syncNow();
-      await this.syncing.catch(() => undefined);
+      // An fdatasync already running may have started before these events were written: then
+      // it does not cover them, and waiting for it before starting the next costs up to two
+      // syncs. The next starts now, beside it (the kernel commits it as soon as it can), shared
+      // by every lane that logs an intent in this turn of the event loop.
+      const covering = this.syncing !== undefined && this.syncing.upTo >= wanted ? this.syncing.done : (this.queued ??= this.startSoon());
+      await covering.catch(() => undefined);
     }
     if (this.failure) throw this.failure;
   }
@@ -97,24 +105,33 @@ export class LogWriter implements CheckpointStore {
     }
   }
 
-  /** One fdatasync covering every event written before it started. */
-  private async syncNow(): Promise<void> {
-    const upTo = this.written;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        fdatasync(this.fd, (error) => {
-          if (error) reject(error);
-          else resolve();
-        });
+  private startSoon(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.queued = undefined;
+        this.startSync().then(resolve, reject);
       });
-      this.synced = Math.max(this.synced, upTo);
-      this.lastSync = Date.now();
-    } catch (error) {
-      this.failure ??= unwritable('the checkpoint', this.path, error);
-      throw this.failure;
-    } finally {
-      this.syncing = undefined;
-    }
+    });
+  }
+
+  /** One fdatasync covering every event written before it starts. */
+  private startSync(): Promise<void> {
+    const upTo = this.written;
+    const done = new Promise<void>((resolve, reject) => {
+      fdatasync(this.fd, (error) => {
+        if (this.syncing?.done === done) this.syncing = undefined;
+        if (error) {
+          this.failure ??= unwritable('the checkpoint', this.path, error);
+          reject(this.failure);
+          return;
+        }
+        this.synced = Math.max(this.synced, upTo);
+        this.lastSync = Date.now();
+        resolve();
+      });
+    });
+    this.syncing = { upTo, done };
+    return done;
   }
 }
 

@@ -1,6 +1,9 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { FatalError } from '../core/errors.ts';
-import { EVENT_TYPES, type CheckpointEvent, type DoneEvent, type HeaderEvent, type IndexedEvent, type IntentEvent, type TargetKind } from './events.ts';
+import { EVENT_TYPES, type CheckpointEvent, type DoneEvent, type HeaderEvent, type IndexedEvent, type IntentEvent, type StepKind, type TargetKind } from './events.ts';
+import { KeySet, type KeyLookup } from './key-set.ts';
+import { KeyTally } from './key-tally.ts';
+import { LineCursor, Ranges } from './line-cursor.ts';
 
 /** What earlier runs created for one lane, for the planner. */
 export interface LaneRecord {
@@ -23,7 +26,7 @@ export interface ReplayedState {
   /** Notes done and rejected per target kind (what the export asked for). */
   readonly doneByTarget: ByTarget;
   readonly rejectedByTarget: ByTarget & { unknown: number };
-  readonly doneKeys: Set<string>;
+  readonly doneKeys: KeyLookup;
   readonly rejected: Map<string, { reason: string; message: string }>;
   /** Intents with neither `done` nor `aborted`: they may or may not have landed. */
   readonly inDoubt: Map<string, IntentEvent>;
@@ -40,8 +43,7 @@ export function laneTarget(lane: string): TargetKind {
 }
 
 const NEWLINE = 0x0a;
-const BACKSLASH = 0x5c;
-const QUOTE = 0x22;
+const CLOSE_OBJECT = 0x7d;
 
 /** One line of a file as bytes: `buffer[start, end)`, at byte `offset` of the file. */
 type LineVisitor = (buffer: Buffer, start: number, end: number, lineNumber: number, offset: number, last: boolean) => void;
@@ -126,75 +128,128 @@ function parseEvent(path: string, line: string, lineNumber: number): CheckpointE
   return event as CheckpointEvent;
 }
 
-/**
- * Reads the fields of a line JSON.stringify wrote, in the order delivery writes them, straight
- * from the bytes: no decoding of the whole line, no JSON.parse (most of replay's time otherwise).
- * Any surprise (another order, an escape) returns undefined and the caller parses the line.
- */
-class LineCursor {
-  constructor(
-    private readonly buffer: Buffer,
-    private pos: number,
-    private readonly end: number,
-  ) {}
+const STEP_KINDS = ['add-note', 'create-conversation', 'link-note'] as const satisfies readonly StepKind[];
+const TARGET_KINDS = ['existing', 'new'] as const satisfies readonly TargetKind[];
 
-  /** Steps over `literal` if the line continues with it. */
-  literal(literal: Buffer): boolean {
-    if (this.pos + literal.length > this.end) return false;
-    for (let i = 0; i < literal.length; i++) if (this.buffer[this.pos + i] !== literal[i]) return false;
-    this.pos += literal.length;
-    return true;
-  }
-
-  /** The rest of a string whose opening quote was read, up to its closing quote. */
-  string(): string | undefined {
-    const { buffer, end } = this;
-    const from = this.pos;
-    let high = 0;
-    for (let i = from; i < end; i++) {
-      const byte = buffer[i] ?? 0;
-      if (byte === QUOTE) {
-        this.pos = i + 1;
-        return buffer.toString(high & 0x80 ? 'utf8' : 'latin1', from, i);
-      }
-      if (byte === BACKSLASH) return undefined;
-      high |= byte;
-    }
-    return undefined;
-  }
-
-  /** `"a","b"]` after the opening bracket. */
-  strings(): string[] | undefined {
-    const list: string[] = [];
-    if (this.literal(CLOSE_LIST)) return list;
-    for (;;) {
-      if (!this.literal(QUOTE_MARK)) return undefined;
-      const value = this.string();
-      if (value === undefined) return undefined;
-      list.push(value);
-      if (this.literal(CLOSE_LIST)) return list;
-      if (!this.literal(COMMA)) return undefined;
-    }
-  }
+/** The tag of a done key in the tally: its step kind and target kind. */
+function doneTag(kind: StepKind, target: TargetKind): number {
+  return STEP_KINDS.indexOf(kind) * TARGET_KINDS.length + TARGET_KINDS.indexOf(target);
 }
 
 const bytes = (text: string): Buffer => Buffer.from(text);
 const INTENT_STEP = bytes('{"t":"intent","step":"');
 const DONE_STEP = bytes('{"t":"done","step":"');
-const ADD_NOTE_LANE = bytes(',"kind":"add-note","lane":"');
+const KIND = bytes(',"kind":"');
+const KINDS = STEP_KINDS.map((kind) => [kind, bytes(`${kind}","lane":"`)] as const);
+const TICKET_LANE = bytes('ticket:');
 const KEYS = bytes(',"keys":[');
-const CLOSE_LIST = bytes(']');
-const QUOTE_MARK = bytes('"');
-const COMMA = bytes(',');
+/** The fields after a `done`'s keys that build a lane's history, at these indexes of what the cursor reads. */
+const LANE_FIELDS = ['"conversation":', '"linkFrom":', '"continuation":'].map(bytes);
+
+/** The step kind the cursor is at, with the start of the lane after it, stepped over. */
+function readKind(cursor: LineCursor): StepKind | undefined {
+  for (const [kind, literal] of KINDS) if (cursor.literal(literal)) return kind;
+  return undefined;
+}
+
+/** What a `done` tells about its lane's history. */
+type LaneFields = Pick<DoneEvent, 'kind' | 'lane' | 'conversation' | 'linkFrom' | 'continuation'>;
+
+/** The step table is compacted no smaller than this. */
+const MIN_STEPS = 1 << 10;
+
+/** A step id as bytes of a line. */
+interface StepBytes {
+  buffer: Uint8Array;
+  start: number;
+  end: number;
+}
+
+/** Where an intent is in the file. */
+interface IntentLine {
+  readonly offset: number;
+  readonly length: number;
+  readonly lineNumber: number;
+}
 
 /**
- * Rebuilds the state of an import from its log; no network. Intents and add-note `done`s, most
- * of a big log, are read field by field from the bytes (JSON.parse would be most of the time);
- * intents still without `done` at the end are read again from the file and parsed in full.
+ * Intents not settled yet, by step: where the last intent of each is. Steps are held as bytes
+ * (a KeySet), so the million intents and dones of a big log make no strings.
+ */
+class PendingIntents {
+  private steps = new KeySet();
+  /** Per step id: the open intent's byte offset (-1 when none), byte length and line number. */
+  private offsets = new Float64Array(MIN_STEPS).fill(-1);
+  private lengths = new Int32Array(MIN_STEPS);
+  private lines = new Int32Array(MIN_STEPS);
+  /** Settled steps are dropped when the table reaches this size, so it stays small (and in cache). */
+  private compactAt = MIN_STEPS;
+
+  /** An intent for `step` at byte `offset` of the file, `length` bytes long. */
+  intend(step: string | StepBytes, offset: number, length: number, lineNumber: number): void {
+    if (this.steps.size >= this.compactAt) this.compact();
+    const id = typeof step === 'string' ? this.steps.add(step) : this.steps.addBytes(step.buffer, step.start, step.end);
+    if (id >= this.offsets.length) this.grow();
+    this.offsets[id] = offset;
+    this.lengths[id] = length;
+    this.lines[id] = lineNumber;
+  }
+
+  settle(id: number): void {
+    if (id >= 0) this.offsets[id] = -1;
+  }
+
+  settleStep(step: string): void {
+    this.settle(this.steps.idOf(step));
+  }
+
+  settleBytes(buffer: Uint8Array, start: number, end: number): void {
+    this.settle(this.steps.idOfBytes(buffer, start, end));
+  }
+
+  /** The steps still open, in the order of their intents in the file. */
+  open(): (IntentLine & { step: string })[] {
+    const open: (IntentLine & { step: string })[] = [];
+    for (let id = 0; id < this.steps.size; id++) {
+      const offset = this.offsets[id] ?? -1;
+      if (offset >= 0) open.push({ step: this.steps.key(id), offset, length: this.lengths[id] ?? 0, lineNumber: this.lines[id] ?? 0 });
+    }
+    return open.sort((a, b) => a.offset - b.offset);
+  }
+
+  /** Keeps the open steps only: a settled step has nothing left to match. */
+  private compact(): void {
+    const open = this.open();
+    this.compactAt = Math.max(MIN_STEPS, 4 * open.length);
+    this.steps = new KeySet(open.length);
+    this.offsets.fill(-1);
+    for (const intent of open) this.intend(intent.step, intent.offset, intent.length, intent.lineNumber);
+  }
+
+  private grow(): void {
+    const size = this.offsets.length * 2;
+    const offsets = new Float64Array(size).fill(-1);
+    offsets.set(this.offsets);
+    this.offsets = offsets;
+    const lengths = new Int32Array(size);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+    const lines = new Int32Array(size);
+    lines.set(this.lines);
+    this.lines = lines;
+  }
+}
+
+/**
+ * Rebuilds the state of an import from its log; no network. Intents and `done`s, nearly all of
+ * a big log, are read field by field from the bytes (JSON.parse and a string per key would be
+ * most of the time); intents still open at the end are read again from the file and parsed.
+ * Any line the cursor does not fully understand is parsed with JSON.parse: same result.
  */
 export function replayCheckpoint(path: string): ReplayedState {
+  const doneKeys = new KeyTally();
   const state = {
-    doneKeys: new Set<string>(),
+    doneKeys,
     rejected: new Map<string, { reason: string; message: string }>(),
     inDoubt: new Map<string, IntentEvent>(),
     moved: new Map<number, number>(),
@@ -204,7 +259,7 @@ export function replayCheckpoint(path: string): ReplayedState {
     rejectedByTarget: { existing: 0, new: 0, unknown: 0 },
     events: 0,
   };
-  const pending = new Map<string, { offset: number; length: number; lineNumber: number }>();
+  const pending = new PendingIntents();
   let header: HeaderEvent | undefined;
   let currentHeader: HeaderEvent | undefined;
   let indexed: IndexedEvent | undefined;
@@ -212,14 +267,54 @@ export function replayCheckpoint(path: string): ReplayedState {
   if (!existsSync(path)) return state;
   if (!statSync(path).isFile()) throw new FatalError('checkpoint_unreadable', `the checkpoint ${path} is not a file; point "checkpoint" in the config at a file path`);
 
-  const settle = (step: string, lane: string, kind: DoneEvent['kind'], keys: readonly string[]): void => {
-    pending.delete(step);
-    for (const key of keys) {
-      if (state.doneKeys.has(key)) continue;
-      state.doneKeys.add(key);
-      if (kind !== 'link-note') state.doneByKind[kind]++;
-      state.doneByTarget[laneTarget(lane)]++;
+  const cursor = new LineCursor();
+  const keys = new Ranges();
+  const fields = new Float64Array(LANE_FIELDS.length);
+  const step: StepBytes = { buffer: new Uint8Array(0), start: 0, end: 0 };
+
+  /** An intent or a `done` as the writer lays them out, read without parsing; false: parse it. */
+  const readFast = (buffer: Buffer, start: number, end: number, lineNumber: number, offset: number): boolean => {
+    cursor.reset(buffer, start, end);
+    if (cursor.literal(INTENT_STEP)) {
+      const stepStart = cursor.at;
+      const stepEnd = cursor.skipString();
+      if (stepEnd < 0) return false;
+      step.buffer = buffer;
+      step.start = stepStart;
+      step.end = stepEnd;
+      pending.intend(step, offset, end - start, lineNumber);
+      return true;
     }
+    if (!cursor.literal(DONE_STEP)) return false;
+    const stepStart = cursor.at;
+    const stepEnd = cursor.skipString();
+    if (stepEnd < 0 || !cursor.literal(KIND)) return false;
+    const kind = readKind(cursor);
+    const laneStart = cursor.at;
+    const target: TargetKind = cursor.startsWith(TICKET_LANE) ? 'new' : 'existing';
+    const laneEnd = kind === undefined ? -1 : cursor.skipString();
+    const count = laneEnd >= 0 && cursor.literal(KEYS) ? cursor.stringRanges(keys) : -1;
+    if (kind === undefined || count < 0) return false;
+    // Past the keys, an add-note `done` holds nothing replay needs: it is not read further.
+    if (kind !== 'add-note' && !cursor.restOfObject(LANE_FIELDS, fields)) return false;
+    const conversation = fields[0] ?? Number.NaN;
+    const linkFrom = fields[1] ?? Number.NaN;
+    const continuation = fields[2] ?? Number.NaN;
+    if (kind !== 'add-note' && Number.isNaN(conversation)) return false;
+    pending.settleBytes(buffer, stepStart, stepEnd);
+    const tag = doneTag(kind, target);
+    for (let i = 0; i < count; i++) doneKeys.addBytes(buffer, keys.start(i), keys.end(i), tag);
+    if (kind !== 'add-note') {
+      const lane = buffer.toString('utf8', laneStart, laneEnd);
+      recordLane(state.lanes, {
+        kind,
+        lane,
+        conversation,
+        ...(Number.isNaN(linkFrom) ? {} : { linkFrom }),
+        ...(Number.isNaN(continuation) ? {} : { continuation }),
+      });
+    }
+    return true;
   };
 
   forEachLineBytes(path, (buffer, start, end, lineNumber, offset, last) => {
@@ -230,28 +325,9 @@ export function replayCheckpoint(path: string): ReplayedState {
       return;
     }
     if (start === end) return;
-    if (buffer[end - 1] === 0x7d) {
-      const cursor = new LineCursor(buffer, start, end);
-      if (cursor.literal(INTENT_STEP)) {
-        const step = cursor.string();
-        if (step !== undefined) {
-          state.events++;
-          pending.set(step, { offset, length: end - start, lineNumber });
-          return;
-        }
-      } else if (cursor.literal(DONE_STEP)) {
-        const step = cursor.string();
-        const lane = step !== undefined && cursor.literal(ADD_NOTE_LANE) ? cursor.string() : undefined;
-        const keys = lane !== undefined && cursor.literal(KEYS) ? cursor.strings() : undefined;
-        if (step !== undefined && lane !== undefined && keys !== undefined) {
-          state.events++;
-          settle(step, lane, 'add-note', keys);
-          return;
-        }
-      }
-    }
-    const event = parseEvent(path, buffer.toString('utf8', start, end), lineNumber);
     state.events++;
+    if (buffer[end - 1] === CLOSE_OBJECT && readFast(buffer, start, end, lineNumber, offset)) return;
+    const event = parseEvent(path, buffer.toString('utf8', start, end), lineNumber);
     switch (event.t) {
       case 'header':
         if (header !== undefined && event.importId !== header.importId) throw corrupt(path, lineNumber, `starts another import (${event.importId}, not ${header.importId})`);
@@ -262,14 +338,15 @@ export function replayCheckpoint(path: string): ReplayedState {
         indexed = event;
         break;
       case 'intent':
-        pending.set(event.step, { offset, length: end - start, lineNumber });
+        pending.intend(event.step, offset, end - start, lineNumber);
         break;
       case 'done':
-        settle(event.step, event.lane, event.kind, event.keys);
+        pending.settleStep(event.step);
+        for (const key of event.keys) doneKeys.add(key, doneTag(event.kind, laneTarget(event.lane)));
         recordLane(state.lanes, event);
         break;
       case 'aborted':
-        pending.delete(event.step);
+        pending.settleStep(event.step);
         break;
       case 'rejected':
         if (!state.rejected.has(event.key)) state.rejectedByTarget[event.target ?? 'unknown']++;
@@ -280,13 +357,22 @@ export function replayCheckpoint(path: string): ReplayedState {
         break;
     }
   });
-  if (pending.size > 0) {
+  // A note counts once, by the first `done` that names it.
+  for (const kind of STEP_KINDS) {
+    for (const target of TARGET_KINDS) {
+      const notes = doneKeys.count(doneTag(kind, target));
+      if (kind !== 'link-note') state.doneByKind[kind] += notes;
+      state.doneByTarget[target] += notes;
+    }
+  }
+  const open = pending.open();
+  if (open.length > 0) {
     const fd = openSync(path, 'r');
     try {
-      for (const [step, at] of pending) {
-        const bytes = Buffer.alloc(at.length);
-        readSync(fd, bytes, 0, at.length, at.offset);
-        state.inDoubt.set(step, parseEvent(path, bytes.toString('utf8'), at.lineNumber) as IntentEvent);
+      for (const at of open) {
+        const line = Buffer.alloc(at.length);
+        readSync(fd, line, 0, at.length, at.offset);
+        state.inDoubt.set(at.step, parseEvent(path, line.toString('utf8'), at.lineNumber) as IntentEvent);
       }
     } finally {
       closeSync(fd);
@@ -301,7 +387,7 @@ export function replayCheckpoint(path: string): ReplayedState {
   };
 }
 
-function recordLane(lanes: Map<string, LaneRecord>, event: DoneEvent): void {
+function recordLane(lanes: Map<string, LaneRecord>, event: LaneFields): void {
   if (event.kind === 'add-note') return;
   let lane = lanes.get(event.lane);
   if (!lane) {
