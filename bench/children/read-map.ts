@@ -1,21 +1,21 @@
 /**
  * `node --import tsx bench/children/read-map.ts <config.json>`: the reader and the mapper over the
  * configured export, as pass 1 (src/pipeline/index-pass.ts) runs them but with no table and no
- * spool (the accepted keys are kept as pass 1's table keeps them, in a KeyIndex), in a process of its own so its peak RSS is measured from outside. Figure 1c/1d (issue #5).
+ * spool (the accepted keys are kept as pass 1's table keeps them, in a KeySet), in a process of its own so its peak RSS is measured from outside. Figure 1c/1d (issue #5).
  * Prints one JSON line: rows, notes, rejects, wall ms, and the process's own maxRSS (a cross-check).
  */
 import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadConfig } from '../../src/index.ts';
 import { createMapper } from '../../src/mapper/index.ts';
-import { KeyIndex } from '../../src/plan/key-index.ts';
+import { KeySet } from '../../src/core/key-set.ts';
 import { openReader } from '../../src/readers/index.ts';
 
 const configPath = process.argv[2];
 if (configPath === undefined) throw new Error('usage: children/read-map.ts <config.json>');
 const { source } = loadConfig(configPath);
 const started = performance.now();
-const accepted = new KeyIndex();
+const accepted = new KeySet();
 const mapNote = createMapper({
   accepted,
   now: Date.now(),
@@ -33,7 +33,7 @@ for await (const item of openReader(source)) {
   if ('reason' in mapped) {
     rejects++;
   } else {
-    accepted.intern(mapped.key);
+    accepted.add(mapped.key);
     notes++;
   }
 }

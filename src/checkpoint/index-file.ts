@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Reject } from '../core/reject.ts';
-import type { KeyIndexColumns } from '../plan/key-index.ts';
+import type { ByteArenaColumns } from '../core/key-bytes.ts';
 import { NoteTable, type NoteTableColumns } from '../plan/note-table.ts';
 import { unwritable } from './unwritable.ts';
 
@@ -92,7 +92,7 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
   const [ticketOf, conversationOf, epochOf, bytesOf, offsetOf, lengthOf, lineOf, keyBytes, keyEnds, ticketBytes, ticketEnds, jsonStart] = header.sections.map(next);
   const size = (section: number): number => header.sections[section] ?? 0;
   const json = JSON.parse(Buffer.from(buffer, jsonStart, size(SECTIONS - 1)).toString('utf8')) as Pick<NoteTableColumns, 'ticketEmail' | 'ticketSubject'> & { rejects: Reject[] };
-  const packed = (bytes: number | undefined, ends: number | undefined, section: number): KeyIndexColumns => ({
+  const packed = (bytes: number | undefined, ends: number | undefined, section: number): ByteArenaColumns => ({
     bytes: new Uint8Array(buffer, bytes, size(section)),
     ends: new Uint32Array(buffer, ends, size(section + 1) / 4),
   });

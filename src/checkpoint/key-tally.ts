@@ -1,5 +1,5 @@
-import { ByteArena, hashBytes } from './key-bytes.ts';
-import { HashSlots, type KeyLookup } from './key-set.ts';
+import { ByteArena, hashBytes } from '../core/key-bytes.ts';
+import { HashSlots, type KeyLookup } from '../core/key-set.ts';
 
 /** Three passes of 11 bits sort 32-bit hashes. */
 const DIGIT_BITS = 11;

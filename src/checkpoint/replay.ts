@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { FatalError } from '../core/errors.ts';
 import { EVENT_TYPES, type CheckpointEvent, type DoneEvent, type HeaderEvent, type IndexedEvent, type IntentEvent, type StepKind, type TargetKind } from './events.ts';
-import { KeySet, type KeyLookup } from './key-set.ts';
+import { KeySet, type KeyLookup } from '../core/key-set.ts';
 import { KeyTally } from './key-tally.ts';
 import { LineCursor, Ranges } from './line-cursor.ts';
 

@@ -1,4 +1,5 @@
-import { KeyIndex, type KeyIndexColumns } from './key-index.ts';
+import type { ByteArenaColumns } from '../core/key-bytes.ts';
+import { KeySet } from '../core/key-set.ts';
 
 /**
  * The compact record of every note the planner needs (DESIGN §6): key, ticket, target,
@@ -24,8 +25,8 @@ export interface NoteRecordInput {
 
 /** A table laid bare for saving between runs (the resume index, DESIGN §6): no copies. */
 export interface NoteTableColumns {
-  readonly keys: KeyIndexColumns;
-  readonly ticketNames: KeyIndexColumns;
+  readonly keys: ByteArenaColumns;
+  readonly ticketNames: ByteArenaColumns;
   readonly ticketEmail: readonly (string | null)[];
   readonly ticketSubject: readonly (string | null)[];
   readonly ticketOf: Int32Array;
@@ -63,8 +64,9 @@ const f64 = (n: number): Float64Array => new Float64Array(n);
 const i32 = (n: number): Int32Array => new Int32Array(n);
 
 export class NoteTable {
-  private keys = new KeyIndex();
-  private tickets = new KeyIndex();
+  /** Keys and ticket ids packed as bytes (a million strings would cost more and slow every GC). */
+  private keys = new KeySet();
+  private tickets = new KeySet();
   private readonly ticketEmail: (string | undefined)[] = [];
   private readonly ticketSubject: (string | undefined)[] = [];
   private readonly ticketOf = new GrowableColumn(i32(1024), i32);
@@ -78,8 +80,8 @@ export class NoteTable {
   /** A table rebuilt from saved columns, without reading the export again. */
   static fromColumns(c: NoteTableColumns): NoteTable {
     const table = new NoteTable();
-    table.keys = KeyIndex.fromColumns(c.keys);
-    table.tickets = KeyIndex.fromColumns(c.ticketNames);
+    table.keys = KeySet.fromColumns(c.keys);
+    table.tickets = KeySet.fromColumns(c.ticketNames);
     c.ticketEmail.forEach((email, i) => (table.ticketEmail[i] = email ?? undefined));
     c.ticketSubject.forEach((subject, i) => (table.ticketSubject[i] = subject ?? undefined));
     table.ticketOf.adopt(c.ticketOf);
@@ -121,8 +123,8 @@ export class NoteTable {
   /** Adds a note whose key is not in the table yet (`hasKey`); its index is its source order. */
   add(record: NoteRecordInput): number {
     const index = this.keys.size;
-    if (this.keys.intern(record.key) !== index) throw new Error(`note key ${record.key} is already in the table`);
-    const ticket = this.tickets.intern(record.ticket);
+    if (this.keys.add(record.key) !== index) throw new Error(`note key ${record.key} is already in the table`);
+    const ticket = this.tickets.add(record.ticket);
     // A ticket's customer and subject are the first non-empty ones its notes carry.
     if (this.ticketEmail[ticket] === undefined && record.customerEmail) this.ticketEmail[ticket] = record.customerEmail;
     if (this.ticketSubject[ticket] === undefined && record.subject) this.ticketSubject[ticket] = record.subject;
@@ -137,13 +139,13 @@ export class NoteTable {
   }
 
   key(i: number): string {
-    return this.keys.get(i);
+    return this.keys.key(i);
   }
   ticketNumber(i: number): number {
     return this.ticketOf.array[i] ?? 0;
   }
   ticket(i: number): string {
-    return this.tickets.get(this.ticketNumber(i));
+    return this.tickets.key(this.ticketNumber(i));
   }
   conversation(i: number): number | undefined {
     const id = this.conversationOf.array[i] ?? 0;

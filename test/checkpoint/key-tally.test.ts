@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashBytes } from '../../src/checkpoint/key-bytes.ts';
-import { KeySet } from '../../src/checkpoint/key-set.ts';
+import { hashBytes } from '../../src/core/key-bytes.ts';
+import { KeySet } from '../../src/core/key-set.ts';
 import { KeyTally } from '../../src/checkpoint/key-tally.ts';
 
 const bytesOf = (key: string): Buffer => Buffer.from(key);

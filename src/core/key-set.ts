@@ -1,4 +1,4 @@
-import { ByteArena, hashBytes } from './key-bytes.ts';
+import { ByteArena, hashBytes, type ByteArenaColumns } from './key-bytes.ts';
 
 const EMPTY = 0;
 
@@ -63,11 +63,24 @@ function put(slots: Int32Array, id: number, hash: number): void {
  * bytes: no string per step.
  */
 export class KeySet implements KeyLookup {
-  private readonly arena = new ByteArena();
   private readonly slots: HashSlots;
 
-  constructor(expected = 0) {
-    this.slots = new HashSlots(expected);
+  constructor(
+    expected = 0,
+    private readonly arena = new ByteArena(),
+  ) {
+    this.slots = new HashSlots(Math.max(expected, arena.size));
+    for (let id = 0; id < arena.size; id++) this.slots.place(id, arena.hash(id));
+  }
+
+  /** A set holding saved columns (its hash table is built again from the bytes). */
+  static fromColumns(columns: ByteArenaColumns): KeySet {
+    return new KeySet(0, ByteArena.fromColumns(columns));
+  }
+
+  /** The keys laid bare for saving: no copies. */
+  columns(): ByteArenaColumns {
+    return this.arena.columns();
   }
 
   get size(): number {

@@ -15,6 +15,12 @@ export function hashBytes(buffer: Uint8Array, start: number, end: number): numbe
   return folded(hash);
 }
 
+/** An arena laid bare for saving between runs: every entry's bytes, and where each ends. */
+export interface ByteArenaColumns {
+  readonly bytes: Uint8Array;
+  readonly ends: Uint32Array;
+}
+
 /**
  * Strings as bytes, each with a dense id in the order appended: one growing buffer, no string
  * per entry. A string's bytes are its UTF-8, what the log holds between quotes, so a key read
@@ -23,14 +29,31 @@ export function hashBytes(buffer: Uint8Array, start: number, end: number): numbe
 export class ByteArena {
   private bytes: Buffer = Buffer.alloc(1 << 16);
   private used = 0;
-  /** Per id: where its bytes start, and how many. */
-  private starts = new Float64Array(1 << 10);
-  private lengths = new Int32Array(1 << 10);
+  /** Per id: where its bytes end (they start where the previous id's end). */
+  private ends = new Uint32Array(1 << 10);
   private count = 0;
   private scratch: Buffer = Buffer.alloc(256);
 
+  /** An arena holding saved columns (copied: it may grow). */
+  static fromColumns(columns: ByteArenaColumns): ByteArena {
+    const arena = new ByteArena();
+    const n = columns.ends.length;
+    arena.bytes = Buffer.alloc(Math.max(1 << 16, columns.bytes.length));
+    arena.bytes.set(columns.bytes);
+    arena.used = columns.bytes.length;
+    arena.ends = new Uint32Array(Math.max(1 << 10, n));
+    arena.ends.set(columns.ends);
+    arena.count = n;
+    return arena;
+  }
+
   get size(): number {
     return this.count;
+  }
+
+  /** The arena laid bare for saving: no copies. */
+  columns(): ByteArenaColumns {
+    return { bytes: this.bytes.subarray(0, this.used), ends: this.ends.subarray(0, this.count) };
   }
 
   /** Appends `buffer[start, end)` as entry `size - 1`; returns its hashBytes, taken in the same pass. */
@@ -44,40 +67,39 @@ export class ByteArena {
       bytes[used + i] = byte;
       hash = fnv(hash, byte);
     }
-    if (this.count === this.starts.length) {
-      const starts = new Float64Array(this.count * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-      const lengths = new Int32Array(this.count * 2);
-      lengths.set(this.lengths);
-      this.lengths = lengths;
+    if (this.count === this.ends.length) {
+      const ends = new Uint32Array(this.count * 2);
+      ends.set(this.ends);
+      this.ends = ends;
     }
-    this.starts[this.count] = used;
-    this.lengths[this.count] = length;
     this.used += length;
-    this.count++;
+    this.ends[this.count++] = this.used;
     return folded(hash);
+  }
+
+  /** hashBytes of entry `id`. */
+  hash(id: number): number {
+    return hashBytes(this.bytes, this.start(id), this.end(id));
   }
 
   /** Whether entry `id` holds exactly `buffer[start, end)`. */
   equals(id: number, buffer: Uint8Array, start: number, end: number): boolean {
+    const at = this.start(id);
     const length = end - start;
-    if (this.lengths[id] !== length) return false;
-    const at = this.starts[id] ?? 0;
+    if (this.end(id) - at !== length) return false;
     for (let i = 0; i < length; i++) if (this.bytes[at + i] !== buffer[start + i]) return false;
     return true;
   }
 
   /** Whether entries `a` and `b` hold the same bytes. */
   same(a: number, b: number): boolean {
-    const start = this.starts[b] ?? 0;
-    return this.equals(a, this.bytes, start, start + (this.lengths[b] ?? 0));
+    return this.equals(a, this.bytes, this.start(b), this.end(b));
   }
 
   /** The string of entry `id`. */
   text(id: number): string {
-    const start = this.starts[id] ?? 0;
-    const end = start + (this.lengths[id] ?? 0);
+    const start = this.start(id);
+    const end = this.end(id);
     return this.bytes[start] === UTF16_MARK ? this.bytes.toString('utf16le', start + 1, end) : this.bytes.toString('utf8', start, end);
   }
 
@@ -88,6 +110,14 @@ export class ByteArena {
     if (!LONE_SURROGATE.test(text)) return { buffer: this.scratch, length: this.scratch.write(text, 0, 'utf8') };
     this.scratch[0] = UTF16_MARK;
     return { buffer: this.scratch, length: 1 + this.scratch.write(text, 1, 'utf16le') };
+  }
+
+  private start(id: number): number {
+    return id === 0 ? 0 : (this.ends[id - 1] ?? 0);
+  }
+
+  private end(id: number): number {
+    return this.ends[id] ?? 0;
   }
 }
 
