@@ -1,14 +1,13 @@
 /**
  * `node --import tsx bench/children/read-map.ts <config.json>`: the reader and the mapper over the
  * configured export, as pass 1 (src/pipeline/index-pass.ts) runs them but with no table and no
- * spool (the accepted keys are kept as pass 1's table keeps them, in a KeySet), in a process of its own so its peak RSS is measured from outside. Figure 1c/1d (issue #5).
+ * spool (the accepted keys are kept as pass 1's table keeps them, in a KeySet), in a process of
+ * its own so its peak RSS is measured from outside. Figure 1c/1d (issue #5).
  * Prints one JSON line: rows, notes, rejects, wall ms, and the process's own maxRSS (a cross-check).
  */
-import { realpathSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { loadConfig } from '../../src/index.ts';
-import { createMapper } from '../../src/mapper/index.ts';
 import { KeySet } from '../../src/core/key-set.ts';
+import { sourceMapper } from '../../src/pipeline/index-pass.ts';
 import { openReader } from '../../src/readers/index.ts';
 
 const configPath = process.argv[2];
@@ -16,14 +15,7 @@ if (configPath === undefined) throw new Error('usage: children/read-map.ts <conf
 const { source } = loadConfig(configPath);
 const started = performance.now();
 const accepted = new KeySet();
-const mapNote = createMapper({
-  accepted,
-  now: Date.now(),
-  attribution: source.attribution,
-  maxAttachmentBytes: source.maxAttachmentBytes,
-  exportDir: realpathSync(dirname(source.path)),
-  ...(source.timezone === undefined ? {} : { timezone: source.timezone }),
-});
+const mapNote = sourceMapper(source, Date.now(), accepted);
 let rows = 0;
 let notes = 0;
 let rejects = 0;

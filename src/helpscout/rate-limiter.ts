@@ -42,7 +42,10 @@ export class RateLimiter {
    * when we started: until then a refill could come early, mid-way through the server's window.
    */
   private aligned = false;
-  /** Unaligned, at our window's end: one request asks the server whether its window turned. */
+  /**
+   * Unaligned, at our window's end or once the server says its window is spent: one request
+   * asks whether the server's window turned.
+   */
   private probing = false;
   private pausedUntil = 0;
   readonly stats: RateLimiterStats = { unitsSpent: 0, pauses: 0, pausedMs: 0 };

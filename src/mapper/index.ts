@@ -34,8 +34,9 @@ export type Mapper = (note: SourceNote) => NoteDraft | Reject;
 
 /**
  * SourceNote → NoteDraft or Reject. Pure but for two pieces of memory: the `(ticket, id)` keys
- * already accepted (a repeat is `duplicate_note`; `options.accepted` when the caller keeps them) and the source-order counter `seq`
- * (0, 1, 2… over accepted drafts, so it can index a table of them).
+ * already accepted (a repeat is `duplicate_note`; `options.accepted` when the caller keeps
+ * them) and the source-order counter `seq` (0, 1, 2… over accepted drafts, so it can index a
+ * table of them).
  * Only valid notes claim their key: when the first copy is rejected, a later good copy lands.
  */
 export function createMapper(options: MapperOptions): Mapper {

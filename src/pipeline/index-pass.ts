@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { PayloadSink } from '../checkpoint/spool.ts';
 import type { ImportConfig } from '../config/load.ts';
 import type { Reject } from '../core/reject.ts';
-import { createMapper } from '../mapper/index.ts';
+import { createMapper, type Mapper, type MapperOptions } from '../mapper/index.ts';
 import type { NoteDraft } from '../mapper/note-draft.ts';
 import { NoteTable } from '../plan/note-table.ts';
 import { openReader } from '../readers/index.ts';
@@ -22,15 +22,8 @@ export interface IndexedSource {
  */
 export async function indexSource(config: ImportConfig, sink: PayloadSink, now: number, onRow?: (rows: number) => void): Promise<IndexedSource> {
   const table = new NoteTable();
-  const mapNote = createMapper({
-    now,
-    attribution: config.source.attribution,
-    maxAttachmentBytes: config.source.maxAttachmentBytes,
-    exportDir: realpathSync(dirname(config.source.path)),
-    ...(config.source.timezone === undefined ? {} : { timezone: config.source.timezone }),
-    // The table keeps the keys (packed): the mapper checks duplicates against it.
-    accepted: { has: (key) => table.hasKey(key) },
-  });
+  // The table keeps the keys (packed): the mapper checks duplicates against it.
+  const mapNote = sourceMapper(config.source, now, { has: (key) => table.hasKey(key) });
   const rejects: Reject[] = [];
   let rowsRead = 0;
   try {
@@ -49,6 +42,18 @@ export async function indexSource(config: ImportConfig, sink: PayloadSink, now: 
     sink.close();
   }
   return { table, rejects, rowsRead };
+}
+
+/** The mapper for this export's settings; `accepted` holds the keys of the drafts kept so far. */
+export function sourceMapper(source: ImportConfig['source'], now: number, accepted: MapperOptions['accepted']): Mapper {
+  return createMapper({
+    now,
+    attribution: source.attribution,
+    maxAttachmentBytes: source.maxAttachmentBytes,
+    exportDir: realpathSync(dirname(source.path)),
+    ...(source.timezone === undefined ? {} : { timezone: source.timezone }),
+    ...(accepted === undefined ? {} : { accepted }),
+  });
 }
 
 function addDraft(table: NoteTable, sink: PayloadSink, draft: NoteDraft): void {

@@ -4,6 +4,7 @@ import type { ImportConfig } from '../config/load.ts';
 import { discardingSink } from '../checkpoint/spool.ts';
 import { replayCheckpoint } from '../checkpoint/replay.ts';
 import type { Origin, Reject } from '../core/reject.ts';
+import { Status } from '../deliver/note-status.ts';
 import { resolveConversation } from '../deliver/resolve-conversation.ts';
 import type { ClientStats } from '../helpscout/client.ts';
 import { buildPlan } from '../plan/build-plan.ts';
@@ -11,6 +12,7 @@ import { assumedFacts, type ConversationFacts } from '../plan/facts.ts';
 import type { Lane, LaneList, PlanCounts, PlannedReject } from '../plan/plan.ts';
 import { indexSource } from './index-pass.ts';
 import { selectNotes, type Selection } from './selection.ts';
+import { settleFromCheckpoint } from './settled.ts';
 
 export interface PlanImportOptions extends Selection {
   /** Read-only GETs to learn real thread counts and merges (counted in the estimate). */
@@ -52,15 +54,10 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
   const indexed = await indexSource(config, discardingSink(), Date.now());
   const { table } = indexed;
   const replay = replayCheckpoint(config.checkpoint);
-  // Looked up once per note (a key is decoded from the table for it), then read from the bitmap.
-  const settledNotes = new Uint8Array(table.size);
-  if (replay.doneKeys.size > 0 || replay.rejected.size > 0) {
-    for (let note = 0; note < table.size; note++) {
-      const key = table.key(note);
-      if (replay.doneKeys.has(key) || replay.rejected.has(key)) settledNotes[note] = 1;
-    }
-  }
-  const settled = (note: number): boolean => settledNotes[note] === 1;
+  // Looked up once per note (a key is decoded from the table for it), then read from the bytes.
+  const status = new Uint8Array(table.size);
+  settleFromCheckpoint(table, replay, { status, rejected: new Map() });
+  const settled = (note: number): boolean => status[note] !== Status.Pending;
   const selected = selectNotes(table, options);
 
   const facts = new Map<number, ConversationFacts>();

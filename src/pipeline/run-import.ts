@@ -27,6 +27,7 @@ import { describeChanges, fingerprintsOf, type Fingerprints } from './fingerprin
 import { indexSource } from './index-pass.ts';
 import { noteResults, settledRejects, type NoteResult } from './results.ts';
 import { selectNotes, type Selection } from './selection.ts';
+import { settleFromCheckpoint } from './settled.ts';
 import { openTarget } from './target.ts';
 
 export interface RunProgress {
@@ -280,24 +281,6 @@ function doneFromIntent(intent: IntentEvent, conversation: number, threads: read
     via: 'reconciled',
     at: Date.now(),
   };
-}
-
-function settleFromCheckpoint(table: NoteTable, replay: ReplayedState, outcome: NoteOutcome): number {
-  let done = 0;
-  for (let note = 0; note < table.size; note++) {
-    const key = table.key(note);
-    if (replay.doneKeys.has(key)) {
-      outcome.status[note] = Status.Done;
-      done++;
-      continue;
-    }
-    const rejected = replay.rejected.get(key);
-    if (rejected) {
-      outcome.status[note] = Status.Rejected;
-      outcome.rejected.set(note, rejected);
-    }
-  }
-  return done;
 }
 
 /** One GET per target conversation (following merges) before planning. */
