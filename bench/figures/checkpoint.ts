@@ -5,6 +5,7 @@ import { canonicalCsv } from '../gen/canonical-csv.ts';
 import { profileChild, runChild } from '../lib/children.ts';
 import { figure, type Figure } from '../lib/figure.ts';
 import { runDir, writeConfig } from '../lib/import-setup.ts';
+import { OFFLINE_TARGET } from '../lib/measure.ts';
 import type { Sizes } from '../lib/sizes.ts';
 
 interface StatusOut {
@@ -20,7 +21,7 @@ export async function checkpointFigures(sizes: Sizes, log: (line: string) => voi
   // status needs a valid config; the export itself is never read.
   const input = canonicalCsv({ name: 'requests-0', seed: 40, notes: 2_000, perTicket: 10, existingShare: 1, threads: 'few', shuffle: true });
   const dir = runDir('status');
-  const config = writeConfig(dir, { format: 'csv', path: input.csv }, { baseUrl: 'http://127.0.0.1:9' });
+  const config = writeConfig(dir, { format: 'csv', path: input.csv }, OFFLINE_TARGET);
   mkdirSync(join(dir, 'state'), { recursive: true });
   symlinkSync(events.path, join(dir, 'state', 'checkpoint.jsonl'));
   const ours = await runChild<StatusOut>('status', [config]);

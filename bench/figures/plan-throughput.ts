@@ -1,9 +1,10 @@
-import { canonicalCsv } from '../gen/canonical-csv.ts';
 import { CONVERSATION_FIELD_ID, zendeskNdjson } from '../gen/zendesk-ndjson.ts';
 import { profileChild, runChild, runCli, type Measured } from '../lib/children.ts';
 import { figure, type Figure } from '../lib/figure.ts';
 import { runDir, writeConfig } from '../lib/import-setup.ts';
+import { cpu, cpuRatio, label, OFFLINE_TARGET, perSecond, rss, shuffledCanonical } from '../lib/measure.ts';
 import type { Sizes } from '../lib/sizes.ts';
+import { readMapFigures } from './read-map.ts';
 
 /** What figures 1 and 2 read from the CLI's reports/plan.json. */
 interface PlanReport {
@@ -24,19 +25,6 @@ async function planCli(config: string): Promise<Measured<PlanOut>> {
   return { out: { notes: out.notesToImport, rows: out.rowsRead, rejects: out.rejected, ms: child.wallMs }, child };
 }
 
-const perSecond = (count: number, ms: number): number => count / (ms / 1000);
-const cpu = (m: Measured<unknown>): string => (m.child.cpuSeconds === undefined ? 'cpu n/a' : `${m.child.cpuSeconds.toFixed(1)} s CPU`);
-/** CPU seconds per item of `base` over those of `ours`: the throughput ratio, measured in CPU rather than wall time. */
-function cpuRatio(base: Measured<unknown>, ours: Measured<unknown>, baseItems = 1, ourItems = 1): string {
-  if (base.child.cpuSeconds === undefined || ours.child.cpuSeconds === undefined) return 'n/a';
-  return (base.child.cpuSeconds / baseItems / (ours.child.cpuSeconds / ourItems)).toFixed(3);
-}
-const rss = (m: Measured<unknown>): number => m.child.peakRssMb ?? Number.NaN;
-const label = (n: number): string => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
-
-/** A plan that reaches no network: offline planning never connects, this address only satisfies the config. */
-const OFFLINE_TARGET = { baseUrl: 'http://127.0.0.1:9' };
-
 /**
  * Figures 1 and 2: read + map + plan (`hs-import plan`, compiled, as a user runs it) against bare
  * parsers on the same file, and the planning process's peak RSS from outside.
@@ -47,6 +35,7 @@ export async function planFigures(sizes: Sizes, log: (line: string) => void): Pr
   log(`data: ${csv.csv} (${(csv.bytes / 1e6).toFixed(0)} MB, ${csv.notes} notes, ${csv.tickets} tickets, shuffled)${csv.fresh ? ' generated' : ' cached'}`);
   const bare = await runChild<{ rows: number; ms: number }>('csv-parse', [csv.csv]);
   log(`bare csv-parse: ${bare.out.rows} rows in ${(bare.out.ms / 1000).toFixed(1)} s (${cpu(bare)})`);
+  figures.push(...(await readMapFigures(csv, bare, log)));
   const ours = await planCli(csvConfig);
   log(`plan: ${ours.out.notes} notes in ${(ours.out.ms / 1000).toFixed(1)} s (${cpu(ours)}), peak RSS ${rss(ours).toFixed(0)} MB`);
   if (ours.out.notes + ours.out.rejects !== bare.out.rows) throw new Error(`plan saw ${ours.out.notes} notes + ${ours.out.rejects} rejects, csv-parse ${bare.out.rows} rows`);
@@ -113,8 +102,8 @@ export async function planFigures(sizes: Sizes, log: (line: string) => void): Pr
 /** Profiles run on a tenth of the full data: the same code paths, a tenth of the bench's time. */
 const PROFILE_NOTES = 100_000;
 
-function csvPlan(notes: number, dir: string): { csv: ReturnType<typeof canonicalCsv>; config: string } {
-  const csv = canonicalCsv({ name: `canonical-${notes}`, seed: 1, notes, perTicket: 'varied', existingShare: 0.5, threads: 'realistic', shuffle: true });
+function csvPlan(notes: number, dir: string): { csv: ReturnType<typeof shuffledCanonical>; config: string } {
+  const csv = shuffledCanonical(notes);
   return { csv, config: writeConfig(runDir(dir), { format: 'csv', path: csv.csv }, OFFLINE_TARGET) };
 }
 
