@@ -13,18 +13,29 @@ export function isWrite(method: string): boolean {
   return WRITE_METHODS.has(method);
 }
 
-/** Seeded fault schedule: the same seed and request order replay the same faults. */
+/** The jitter's own stream, apart from the faults': a different seed, from the same one. */
+const JITTER_SEED_MIX = 0x5bd1e995;
+
+/**
+ * Seeded fault schedule: the same seed replays the same faults, the n-th write that reaches a
+ * decision getting the n-th draw. Latency jitter draws from a stream of its own: drawn as
+ * requests arrive and decided after their delay, the two would interleave differently with
+ * every run's timing, and which writes fail would depend on it.
+ */
 export class FaultInjector {
   private random: () => number;
+  private jitter: () => number;
 
   constructor(private config: FaultConfig) {
     this.random = mulberry32(config.seed);
+    this.jitter = mulberry32(config.seed ^ JITTER_SEED_MIX);
   }
 
   /** A new config restarts the schedule from its seed. */
   configure(config: FaultConfig): void {
     this.config = config;
     this.random = mulberry32(config.seed);
+    this.jitter = mulberry32(config.seed ^ JITTER_SEED_MIX);
   }
 
   appliesTo(method: string): boolean {
@@ -35,7 +46,7 @@ export class FaultInjector {
   delayMs(): number {
     const { latencyMs, jitterMs } = this.config;
     if (latencyMs === 0 && jitterMs === 0) return 0;
-    return latencyMs + Math.floor(this.random() * (jitterMs + 1));
+    return latencyMs + Math.floor(this.jitter() * (jitterMs + 1));
   }
 
   decide(): FaultDecision {
