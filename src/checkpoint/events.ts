@@ -87,7 +87,7 @@ export interface DoneEvent {
   readonly at: number;
 }
 
-/** The server answered that nothing was stored (4xx): the intent is no longer in doubt. */
+/** Nothing was stored: the server refused (4xx), or the intent was logged ahead and never sent. No longer in doubt. */
 export interface AbortedEvent {
   readonly t: 'aborted';
   readonly step: string;

@@ -4,14 +4,30 @@ import type { RejectReason } from '../core/reject.ts';
 import { planLane, type LaneHistory } from '../plan/build-plan.ts';
 import type { ConversationFacts } from '../plan/facts.ts';
 import type { Lane, LaneTarget, LinkTarget, PlannedReject, Step } from '../plan/plan.ts';
+import type { NoteBody } from '../helpscout/wire-types.ts';
 import { conversationBody, linkText, noteBody, noteThread } from './bodies.ts';
 import type { DeliveryContext } from './context.ts';
 import { textFingerprint } from './fingerprint.ts';
 import { Status } from './note-status.ts';
 import { resolveConversation } from './resolve-conversation.ts';
-import { writeOnce } from './write-once.ts';
+import { sendLogged, writeOnce } from './write-once.ts';
 
 type StepOutcome = { readonly kind: 'next' | 'stop' } | { readonly kind: 'replan'; readonly target?: LaneTarget };
+
+type AddNote = Step & { kind: 'add-note' };
+
+/** An add-note whose intent is on disk, ready to send. */
+interface LoggedNote {
+  readonly intent: IntentEvent;
+  readonly body: NoteBody;
+}
+
+/**
+ * How many of a lane's add-notes are logged together, with one wait for the disk. Waiting for an
+ * fdatasync before every note cost a live run about a quarter of its time; after a crash the
+ * notes logged but not sent are in doubt, and one listing of their conversation settles them.
+ */
+export const INTENTS_AHEAD = 16;
 
 /** One lane: its steps in order, one request at a time; re-planned when Help Scout surprises us. */
 export async function runLane(ctx: DeliveryContext, lane: Lane): Promise<void> {
@@ -24,6 +40,8 @@ class LaneRunner {
   private steps: readonly Step[];
   private readonly created = new Map<string, number>();
   private history: LaneHistory;
+  /** Add-notes after the current one whose intents are already on disk, in step order. */
+  private ahead: LoggedNote[] = [];
 
   constructor(
     private readonly ctx: DeliveryContext,
@@ -36,25 +54,26 @@ class LaneRunner {
 
   async run(): Promise<void> {
     for (let i = 0; i < this.steps.length; ) {
-      if (this.ctx.stopping()) return;
       const step = this.steps[i];
-      if (!step) break;
-      const outcome = await this.execute(step);
-      if (outcome.kind === 'stop') return;
+      if (!step || this.ctx.stopping()) break;
+      const outcome = await this.execute(step, i);
+      if (outcome.kind === 'stop') break;
       if (outcome.kind === 'next') {
         i++;
         continue;
       }
+      this.dropAhead();
       if (outcome.kind === 'replan' && outcome.target) this.target = outcome.target;
       this.replan();
       i = 0;
     }
+    this.dropAhead();
   }
 
-  private execute(step: Step): Promise<StepOutcome> {
+  private execute(step: Step, index: number): Promise<StepOutcome> {
     switch (step.kind) {
       case 'add-note':
-        return this.addNote(step);
+        return this.addNote(step, index);
       case 'create-conversation':
         return this.createConversation(step);
       case 'link-note':
@@ -62,13 +81,11 @@ class LaneRunner {
     }
   }
 
-  private async addNote(step: Step & { kind: 'add-note' }): Promise<StepOutcome> {
+  private async addNote(step: AddNote, index: number): Promise<StepOutcome> {
     const { ctx } = this;
-    const payload = ctx.spool.read(ctx.table.spool(step.note));
-    const body = await noteBody(payload, ctx.user === undefined ? {} : { user: ctx.user });
-    const intent = this.intent(step, [step.note], { conversation: step.conversation, createdAt: payload.createdAt, fp: textFingerprint(payload.text) });
+    const { intent, body } = await this.logged(step, index);
     try {
-      const result = await writeOnce(ctx, intent, () => ctx.client.createNote(step.conversation, body));
+      const result = await sendLogged(ctx, intent, () => ctx.client.createNote(step.conversation, body));
       if (result.kind === 'in-doubt') return this.leaveInDoubt([step.note]);
       const thread = result.kind === 'ack' ? result.value.threadId : result.found.threads?.[0];
       this.markDone(step, [step.note], step.conversation, thread === undefined ? [] : [thread], result.kind);
@@ -84,6 +101,38 @@ class LaneRunner {
       }
       return this.conversationTrouble(error, step.conversation);
     }
+  }
+
+  /** The step's intent on disk: logged earlier with the steps before it, or now with the add-notes after it. */
+  private async logged(step: AddNote, index: number): Promise<LoggedNote> {
+    if (this.ahead[0]?.intent.step === step.id) return this.ahead.shift() as LoggedNote;
+    this.dropAhead();
+    const batch: AddNote[] = [step];
+    for (let i = index + 1; i < this.steps.length && batch.length < INTENTS_AHEAD; i++) {
+      const later = this.steps[i];
+      if (later?.kind !== 'add-note') break;
+      batch.push(later);
+    }
+    const { ctx } = this;
+    const defaults = ctx.user === undefined ? {} : { user: ctx.user };
+    const notes = await Promise.all(
+      batch.map(async (s): Promise<LoggedNote> => {
+        const payload = ctx.spool.read(ctx.table.spool(s.note));
+        const intent = this.intent(s, [s.note], { conversation: s.conversation, createdAt: payload.createdAt, fp: textFingerprint(payload.text) });
+        return { intent, body: await noteBody(payload, defaults) };
+      }),
+    );
+    for (const note of notes) ctx.store.append(note.intent);
+    await ctx.store.durable();
+    const [first, ...rest] = notes as [LoggedNote, ...LoggedNote[]];
+    this.ahead = rest;
+    return first;
+  }
+
+  /** Add-notes logged ahead that will not be sent in this plan (stop, re-plan): not in doubt. */
+  private dropAhead(): void {
+    for (const { intent } of this.ahead) this.ctx.store.append({ t: 'aborted', step: intent.step, reason: 'not_sent', at: Date.now() });
+    this.ahead = [];
   }
 
   private async createConversation(step: Step & { kind: 'create-conversation' }): Promise<StepOutcome> {

@@ -18,6 +18,11 @@ export type WriteResult<T> =
 export async function writeOnce<T>(ctx: DeliveryContext, intent: IntentEvent, send: () => Promise<T>): Promise<WriteResult<T>> {
   ctx.store.append(intent);
   await ctx.store.durable();
+  return sendLogged(ctx, intent, send);
+}
+
+/** `writeOnce` for an intent the caller has already appended and seen on disk (`durable()`). */
+export async function sendLogged<T>(ctx: DeliveryContext, intent: IntentEvent, send: () => Promise<T>): Promise<WriteResult<T>> {
   for (let attempt = 1; ; attempt++) {
     try {
       return { kind: 'ack', value: await send() };

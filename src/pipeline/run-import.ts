@@ -15,7 +15,7 @@ import type { Reject } from '../core/reject.ts';
 import { emptyStats, type DeliveryContext, type DeliveryStats } from '../deliver/context.ts';
 import { deliverPlan } from '../deliver/deliver.ts';
 import { emptyOutcome, Status, statusOf, type NoteOutcome } from '../deliver/note-status.ts';
-import { reconcileIntent } from '../deliver/reconcile.ts';
+import { reconcileIntent, reconcileNotes, type ReconcileResult } from '../deliver/reconcile.ts';
 import { resolveConversation } from '../deliver/resolve-conversation.ts';
 import { sleep, type ClientStats, type RequestEvent } from '../helpscout/client.ts';
 import type { RateLimiterStats } from '../helpscout/rate-limiter.ts';
@@ -254,14 +254,30 @@ async function settleInDoubt(config: ImportConfig, replay: ReplayedState, store:
   const wait = youngest + config.target.reconcileAfterSeconds * 1000 - Date.now();
   if (wait > 0) await sleep(wait);
   let found = 0;
-  for (const intent of intents) {
-    const result = enabled ? await reconcileIntent(client, intent, known.get(intent.conversation ?? -1)) : { kind: 'absent' as const };
+  const settle = (intent: IntentEvent, result: ReconcileResult): void => {
     if (result.kind === 'landed') {
       found += intent.keys.length;
       store.append(doneFromIntent(intent, result.conversation, result.threads));
     } else {
       store.append({ t: 'aborted', step: intent.step, reason: 'not_found_on_reconcile', at: Date.now() });
     }
+  };
+  // Notes logged ahead of their turn share a conversation: one listing settles them all.
+  const notesIn = new Map<number, IntentEvent[]>();
+  for (const intent of intents) {
+    if (!enabled) settle(intent, { kind: 'absent' });
+    else if (intent.kind === 'create-conversation' || intent.conversation === undefined) settle(intent, await reconcileIntent(client, intent));
+    else {
+      const group = notesIn.get(intent.conversation);
+      if (group) group.push(intent);
+      else notesIn.set(intent.conversation, [intent]);
+    }
+  }
+  for (const [conversation, group] of notesIn) {
+    const results = await reconcileNotes(client, conversation, group, known.get(conversation) ?? new Set());
+    group.forEach((intent, i) => {
+      settle(intent, results[i] ?? { kind: 'absent' });
+    });
   }
   return found;
 }
