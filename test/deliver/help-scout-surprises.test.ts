@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runImport } from '../../src/pipeline/run-import.ts';
-import { ENV, expectExactlyOnceInOrder, generateRows, importEnv, importedThreads, type ImportEnv } from '../helpers/import-env.ts';
+import { ENV, expectExactlyOnceInOrder, fillMidRun, generateRows, importEnv, importedThreads, type ImportEnv } from '../helpers/import-env.ts';
 
 let env: ImportEnv;
 afterEach(async () => env.close());
@@ -48,19 +48,9 @@ describe('the 100-thread limit', () => {
 
   it('a conversation someone else filled meanwhile: the 412 re-plans the rest into a continuation', async () => {
     env = await importEnv(generateRows(1, 30, () => ({ conversation: 7 })), { conversations: [{ id: 7, threads: 10, customerEmail: 'p@example.com' }] });
-    let filled = false;
-    const result = await runImport(env.config, {
-      env: ENV,
-      onProgress: (p) => {
-        if (!filled && p.phase === 'deliver' && p.done >= 5) {
-          filled = true;
-          const c = env.sim.state.conversations.get(7);
-          const filler = c?.threads[0];
-          if (c && filler) while (c.threads.length < 99) c.threads.unshift({ ...filler, id: 900_000 + c.threads.length, imported: false });
-        }
-      },
-    });
-    expect(filled).toBe(true);
+    const fill = fillMidRun(env, 7, 5);
+    const result = await runImport(env.config, fill.options);
+    expect(fill.filled()).toBe(true);
     expect(result.counts).toMatchObject({ done: 30, rejected: 0 });
     expect(result.delivery.replans).toBeGreaterThan(0);
     expectExactlyOnceInOrder(env, 30);

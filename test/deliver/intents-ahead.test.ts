@@ -9,7 +9,7 @@ import { HelpScoutClient } from '../../src/helpscout/client.ts';
 import { Credentials } from '../../src/helpscout/credentials.ts';
 import { poolTransport } from '../../src/helpscout/transport.ts';
 import { runImport } from '../../src/pipeline/run-import.ts';
-import { CREDENTIALS, ENV, expectExactlyOnceInOrder, generateRows, importEnv, type ImportEnv } from '../helpers/import-env.ts';
+import { CREDENTIALS, ENV, expectExactlyOnceInOrder, fillMidRun, generateRows, importEnv, type ImportEnv } from '../helpers/import-env.ts';
 
 let env: ImportEnv | undefined;
 let client: HelpScoutClient | undefined;
@@ -57,20 +57,10 @@ describe("a lane's notes logged ahead", () => {
   it('a lane re-planned mid-way aborts the notes it logged ahead and did not send: nothing is left in doubt', async () => {
     env = await importEnv(generateRows(1, 30, () => ({ conversation: 7 })), { conversations: [{ id: 7, threads: 10, customerEmail: 'p@example.com' }] });
     const e = env;
-    let filled = false;
-    const result = await runImport(e.config, {
-      env: ENV,
-      onProgress: (p) => {
-        // Someone else fills the conversation while the first batch is being sent: a 412 re-plans the lane.
-        if (!filled && p.phase === 'deliver' && p.done >= 3) {
-          filled = true;
-          const c = e.sim.state.conversations.get(7);
-          const filler = c?.threads[0];
-          if (c && filler) while (c.threads.length < 99) c.threads.unshift({ ...filler, id: 900_000 + c.threads.length, imported: false });
-        }
-      },
-    });
-    expect(filled).toBe(true);
+    // Someone else fills the conversation while the first batch is being sent: a 412 re-plans the lane.
+    const fill = fillMidRun(e, 7, 3);
+    const result = await runImport(e.config, fill.options);
+    expect(fill.filled()).toBe(true);
     expect(result.counts).toMatchObject({ done: 30, inDoubt: 0 });
     expectExactlyOnceInOrder(e, 30);
     const notSent = events(e).filter((ev) => ev.t === 'aborted' && ev.reason === 'not_sent');

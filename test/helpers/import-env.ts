@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig, type ImportConfig } from '../../src/config/load.ts';
+import type { RunProgress } from '../../src/pipeline/run-import.ts';
 import { startSimulator, type RunningSimulator, type SeedFile, type SimThread } from '../../src/simulator/index.ts';
 
 export const CREDENTIALS = { appId: 'test-app', appSecret: 'test-secret-do-not-print-4f9c' };
@@ -118,4 +119,20 @@ export function expectExactlyOnceInOrder(e: ImportEnv, expected: number): void {
     expect(times).toEqual([...times].sort());
   }
   for (const c of e.sim.state.conversations.values()) expect(c.threads.length).toBeLessThanOrEqual(100);
+}
+
+/**
+ * Run options that, once `afterDone` notes are done, fill conversation `id` to 99 threads as if
+ * someone else wrote to it meanwhile: the next note gets a 412 and the lane is re-planned.
+ */
+export function fillMidRun(e: ImportEnv, id: number, afterDone: number): { options: { env: typeof ENV; onProgress: (p: RunProgress) => void }; filled: () => boolean } {
+  let filled = false;
+  const onProgress = (p: RunProgress): void => {
+    if (filled || p.phase !== 'deliver' || p.done < afterDone) return;
+    filled = true;
+    const c = e.sim.state.conversations.get(id);
+    const filler = c?.threads[0];
+    if (c && filler) while (c.threads.length < 99) c.threads.unshift({ ...filler, id: 900_000 + c.threads.length, imported: false });
+  };
+  return { options: { env: ENV, onProgress }, filled: () => filled };
 }
