@@ -27,6 +27,24 @@ const MEDIA = /<(?:img|video|audio|iframe|object|embed)\b/i;
  * counts as empty; an image alone does not.
  */
 export function isBlankHtml(html: string): boolean {
-  if (MEDIA.test(html)) return false;
+  if (startsWithWord(html) || MEDIA.test(html)) return false;
   return BLANK.test(html.replace(TAG, ''));
+}
+
+/**
+ * True when the first character outside tags is an ASCII letter or digit: then the HTML is
+ * surely not blank, and the regular expressions below (whole passes over the body) are spared.
+ * A tag is `<` up to the next `>`, as TAG strips them; anything else decides nothing.
+ */
+function startsWithWord(html: string): boolean {
+  let at = 0;
+  for (;;) {
+    const c = html.charCodeAt(at);
+    if (c === 0x3c) {
+      const close = html.indexOf('>', at + 1);
+      if (close < 0) return false;
+      at = close + 1;
+    } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) at++;
+    else return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  }
 }

@@ -29,24 +29,38 @@ const RAW_KEPT = 1000;
  * pretty-printed objects. A bad record is an error item and reading continues.
  */
 export async function* readJsonRecords(path: string, options: JsonRecordOptions): AsyncGenerator<JsonRecord> {
+  for await (const batch of readJsonRecordBatches(path, options)) yield* batch;
+}
+
+/**
+ * The same records, a batch per chunk of text read: a reader that takes them in batches pays
+ * an async generator's suspend and resume per chunk instead of per record.
+ */
+export async function* readJsonRecordBatches(path: string, options: JsonRecordOptions): AsyncGenerator<readonly JsonRecord[]> {
   const chunks = textChunks(path, options.encoding, 'source.path')[Symbol.asyncIterator]();
-  const head: string[] = [];
-  let headText = '';
-  let done = false;
-  while (!done && !headDecided(headText)) {
-    const next = await chunks.next();
-    if (next.done === true) done = true;
-    else {
-      head.push(next.value);
-      headText += next.value;
+  try {
+    const head: string[] = [];
+    let headText = '';
+    let done = false;
+    while (!done && !headDecided(headText)) {
+      const next = await chunks.next();
+      if (next.done === true) done = true;
+      else {
+        head.push(next.value);
+        headText += next.value;
+      }
     }
+    async function* replay(): AsyncGenerator<string> {
+      yield* head.splice(0);
+      for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) yield next.value;
+    }
+    const layout = options.layout === 'lines' ? 'lines' : detectLayout(headText.slice(0, PEEK_CHARS), options.wrapperKeys);
+    yield* layout === 'lines' ? lineRecords(replay()) : splitRecords(replay(), options.wrapperKeys);
+  } finally {
+    // replay() pulls chunks by hand, so a reader stopping early reaches no for-await that would
+    // close them: without this the file stayed open.
+    await chunks.return(undefined);
   }
-  async function* replay(): AsyncGenerator<string> {
-    yield* head.splice(0);
-    for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) yield next.value;
-  }
-  const layout = options.layout === 'lines' ? 'lines' : detectLayout(headText.slice(0, PEEK_CHARS), options.wrapperKeys);
-  yield* layout === 'lines' ? lineRecords(replay()) : splitRecords(replay(), options.wrapperKeys);
 }
 
 /** Enough of the head is read once it holds a full first line, or the peek limit. */
@@ -94,18 +108,27 @@ function openBrackets(line: string): number {
   return depth;
 }
 
-async function* lineRecords(chunks: AsyncIterable<string>): AsyncGenerator<JsonRecord> {
-  const lines = new LineSplitter(MAX_RECORD_CHARS);
+/** Records in batches, one per chunk of text read: a splitter's pieces made records by `toBatch`. */
+async function* recordBatches<P>(chunks: AsyncIterable<string>, splitter: { push(chunk: string): P; end(): P }, toBatch: (pieces: P) => JsonRecord[]): AsyncGenerator<readonly JsonRecord[]> {
   for await (const chunk of chunks) {
-    for (const line of lines.push(chunk)) {
-      const record = lineRecord(line);
-      if (record !== undefined) yield record;
-    }
+    const batch = toBatch(splitter.push(chunk));
+    if (batch.length > 0) yield batch;
   }
-  for (const line of lines.end()) {
+  const batch = toBatch(splitter.end());
+  if (batch.length > 0) yield batch;
+}
+
+function lineRecords(chunks: AsyncIterable<string>): AsyncGenerator<readonly JsonRecord[]> {
+  return recordBatches(chunks, new LineSplitter(MAX_RECORD_CHARS), lineBatch);
+}
+
+function lineBatch(lines: ReturnType<LineSplitter['push']>): JsonRecord[] {
+  const batch: JsonRecord[] = [];
+  for (const line of lines) {
     const record = lineRecord(line);
-    if (record !== undefined) yield record;
+    if (record !== undefined) batch.push(record);
   }
+  return batch;
 }
 
 function lineRecord(line: ReturnType<LineSplitter['push']>[number]): JsonRecord | undefined {
@@ -117,18 +140,16 @@ function lineRecord(line: ReturnType<LineSplitter['push']>[number]): JsonRecord 
   return parseRecord(line.text, line.line, `line ${line.line}`);
 }
 
-async function* splitRecords(chunks: AsyncIterable<string>, wrapperKeys: readonly string[]): AsyncGenerator<JsonRecord> {
-  const splitter = new JsonSplitter(new Set(wrapperKeys), MAX_RECORD_CHARS);
-  for await (const chunk of chunks) yield* splitEvents(splitter.push(chunk));
-  yield* splitEvents(splitter.end());
+function splitRecords(chunks: AsyncIterable<string>, wrapperKeys: readonly string[]): AsyncGenerator<readonly JsonRecord[]> {
+  return recordBatches(chunks, new JsonSplitter(new Set(wrapperKeys), MAX_RECORD_CHARS), splitBatch);
 }
 
-function* splitEvents(events: ReturnType<JsonSplitter['push']>): Generator<JsonRecord> {
-  for (const event of events) {
-    yield event.kind === 'value'
+function splitBatch(events: ReturnType<JsonSplitter['push']>): JsonRecord[] {
+  return events.map((event) =>
+    event.kind === 'value'
       ? parseRecord(event.text, event.record, `record ${event.record} (line ${event.line})`)
-      : { kind: 'error', reason: 'invalid_json', message: event.message, at: event.record, raw: '' };
-  }
+      : { kind: 'error', reason: 'invalid_json', message: event.message, at: event.record, raw: '' },
+  );
 }
 
 function parseRecord(text: string, at: number, where: string): JsonRecord {

@@ -4,6 +4,13 @@ import { openInput, readFailure } from './input-file.ts';
 export type TextEncoding = 'utf8' | 'utf16le' | 'latin1';
 
 /**
+ * Bytes decoded at a time. A decoded chunk of 128 KB or more is a V8 large object: it lives in
+ * old space until the next full GC, and so does every line sliced from it. 32 KB of bytes make
+ * at most 64 KB of string (two-byte text), short-lived young garbage instead.
+ */
+const DECODE_BYTES = 32 * 1024;
+
+/**
  * The file as decoded text chunks, byte order mark removed. StringDecoder holds back a
  * character split across two chunks, so multi-byte text survives any chunk boundary.
  */
@@ -13,12 +20,14 @@ export async function* textChunks(path: string, encoding: TextEncoding, key: str
   let first = true;
   try {
     for await (const bytes of input as AsyncIterable<Buffer>) {
-      let text = decoder.write(bytes);
-      if (first && text.length > 0) {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
+      for (let at = 0; at < bytes.length; at += DECODE_BYTES) {
+        let text = decoder.write(bytes.subarray(at, at + DECODE_BYTES));
+        if (first && text.length > 0) {
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+          first = false;
+        }
+        if (text.length > 0) yield text;
       }
-      if (text.length > 0) yield text;
     }
     const rest = decoder.end();
     if (rest.length > 0) yield rest;

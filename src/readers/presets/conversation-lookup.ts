@@ -11,7 +11,8 @@ import { readSideCsv } from './side-csv.ts';
 export class ConversationLookup {
   private constructor(
     private readonly map: ReadonlyMap<string, string>,
-    private readonly field: string | undefined,
+    /** `source.conversationField` split at its dots. */
+    private readonly field: readonly string[] | undefined,
   ) {}
 
   static async load(mapPath: string | undefined, field: string | undefined): Promise<ConversationLookup> {
@@ -28,7 +29,7 @@ export class ConversationLookup {
         map.set(ticket, conversation);
       }
     }
-    return new ConversationLookup(map, field);
+    return new ConversationLookup(map, field?.split('.'));
   }
 
   conversationOf(ticket: string, record: JsonObject): string | undefined {

@@ -25,20 +25,23 @@ export function asTimestamp(value: unknown): string | number | undefined {
 }
 
 /**
- * A field by dot path: `helpscout_id`, `custom_fields.hs_conversation`. Zendesk keeps custom
- * fields as `[{id, value}]`, so a segment also picks the array element whose `id` matches and
- * continues at its `value`.
+ * A field by dot path, split into segments once (`helpscout_id`, `custom_fields.hs_conversation`).
+ * Zendesk keeps custom fields as `[{id, value}]`, so a segment also picks the array element
+ * whose `id` matches and continues at its `value`.
  */
-export function fieldAt(record: JsonObject, path: string): unknown {
+export function fieldAt(record: JsonObject, path: readonly string[]): unknown {
   let current: unknown = record;
-  for (const segment of path.split('.')) {
-    if (Array.isArray(current)) {
-      const element = current.map(asObject).find((item) => item !== undefined && asText(item.id) === segment);
-      current = element?.value;
-    } else {
-      current = asObject(current)?.[segment];
-    }
+  for (const segment of path) {
+    current = Array.isArray(current) ? elementWithId(current, segment)?.value : asObject(current)?.[segment];
     if (current === undefined) return undefined;
   }
   return current;
+}
+
+function elementWithId(list: readonly unknown[], id: string): JsonObject | undefined {
+  for (const item of list) {
+    const element = asObject(item);
+    if (element !== undefined && asText(element.id) === id) return element;
+  }
+  return undefined;
 }

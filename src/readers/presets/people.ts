@@ -12,9 +12,16 @@ export interface Person {
  * mostly give bare author ids; a name is only ever looked up, never required.
  */
 export class People {
-  constructor(private readonly known: ReadonlyMap<string, Person>) {}
+  /**
+   * `embedded`: a ticket's own people, asked only when the users file does not know the id.
+   * A short list, not a copy of the users map: that copy, once per ticket, cost O(users) each.
+   */
+  private constructor(
+    private readonly known: ReadonlyMap<string, Person>,
+    private readonly embedded: readonly (readonly [string, Person])[],
+  ) {}
 
-  static readonly none = new People(new Map());
+  static readonly none = new People(new Map(), []);
 
   static async load(path: string | undefined): Promise<People> {
     if (path === undefined) return People.none;
@@ -22,39 +29,48 @@ export class People {
     for await (const row of readSideCsv(path, 'source.users', ['id'])) {
       const id = asText(row.id);
       if (id === undefined) continue;
-      const name = asText(row.name);
-      const email = asText(row.email);
-      known.set(id, { ...(name === undefined ? {} : { name }), ...(email === undefined ? {} : { email }) });
+      known.set(id, person(asText(row.name), asText(row.email)));
     }
-    return new People(known);
+    return new People(known, []);
   }
 
-  /** These people plus the ones embedded in a ticket (`{id, name, email}` objects). */
+  /** These people plus the ones embedded in a ticket (`{id, name, email}` objects); the first word on an id wins. */
   withEmbedded(embedded: readonly unknown[]): People {
-    const extra = new Map(this.known);
-    let added = false;
+    let extra: (readonly [string, Person])[] | undefined;
     for (const value of embedded) {
       const person = asObject(value);
       const id = asText(person?.id);
-      if (person === undefined || id === undefined || extra.has(id)) continue;
-      extra.set(id, personOf(person));
-      added = true;
+      if (person === undefined || id === undefined || this.person(id) !== undefined || extra?.some(([known]) => known === id)) continue;
+      (extra ??= [...this.embedded]).push([id, personOf(person)]);
     }
-    return added ? new People(extra) : this;
+    return extra === undefined ? this : new People(this.known, extra);
   }
 
   /** A display name for an author id, or undefined when nobody knows it. */
   nameOf(id: unknown): string | undefined {
     const key = asText(id);
-    return key === undefined ? undefined : displayName(this.known.get(key));
+    return key === undefined ? undefined : displayName(this.person(key));
+  }
+
+  private person(id: string): Person | undefined {
+    const known = this.known.get(id);
+    if (known !== undefined) return known;
+    for (const [embeddedId, person] of this.embedded) if (embeddedId === id) return person;
+    return undefined;
   }
 }
 
 export function personOf(value: unknown): Person {
   const o = asObject(value);
-  const name = asText(o?.name);
-  const email = asText(o?.email);
-  return { ...(name === undefined ? {} : { name }), ...(email === undefined ? {} : { email }) };
+  return person(asText(o?.name), asText(o?.email));
+}
+
+/** Only the fields that are known, set one by one (spreading them in cost more, several times per ticket). */
+function person(name: string | undefined, email: string | undefined): Person {
+  const out: { name?: string; email?: string } = {};
+  if (name !== undefined) out.name = name;
+  if (email !== undefined) out.email = email;
+  return out;
 }
 
 /** Name, else email: Intercom users and leads often have `name: null` and sometimes `email: ""`. */

@@ -16,6 +16,9 @@ export type PresetMessage = Pick<SourceNote, 'id' | 'createdAt' | 'text' | 'html
   readonly attachments: readonly SourceAttachment[];
 };
 
+/** A PresetMessage under construction: optional fields assigned one by one (cheaper per message than spreads). */
+export type WritablePresetMessage = { -readonly [K in keyof PresetMessage]: PresetMessage[K] };
+
 export interface PresetTicket {
   readonly facts: TicketFacts;
   readonly messages: readonly PresetMessage[];

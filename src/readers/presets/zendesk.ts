@@ -1,7 +1,7 @@
 import { normaliseAttachments } from '../attachment-normalise.ts';
 import { asArray, asObject, asText, asTimestamp, type JsonObject } from './json-value.ts';
 import { displayName, personOf, type People } from './people.ts';
-import { messageBody, requiredId, type Preset, type PresetMessage, type PresetOptions, type PresetTicket } from './preset.ts';
+import { messageBody, requiredId, type Preset, type PresetMessage, type PresetOptions, type PresetTicket, type TicketFacts, type WritablePresetMessage } from './preset.ts';
 
 /**
  * Zendesk. Three record shapes, told apart by their keys:
@@ -25,20 +25,17 @@ function fromTicket(ticket: JsonObject, options: PresetOptions): PresetTicket {
   const requester = personOf(ticket.requester);
   const people = options.people.withEmbedded([ticket.requester, ticket.submitter, ticket.assignee]);
   const ticketChannel = asText(asObject(ticket.via)?.channel);
-  const comments = asArray(ticket.comments).map(asObject).filter((c) => c !== undefined);
-  const messages =
-    comments.length > 0
-      ? comments.map((comment) => commentMessage(comment, { people, channel: ticketChannel, author: undefined, createdAt: undefined }))
-      : descriptionMessage(ticket, people, ticketChannel);
+  const defaults: CommentDefaults = { people, channel: ticketChannel, author: undefined, createdAt: undefined };
+  const messages: PresetMessage[] = [];
+  for (const value of asArray(ticket.comments)) {
+    const comment = asObject(value);
+    if (comment !== undefined) messages.push(commentMessage(comment, defaults));
+  }
   const subject = asText(ticket.subject) ?? asText(ticket.raw_subject);
-  return {
-    facts: {
-      ticket: id,
-      ...(requester.email === undefined ? {} : { customerEmail: requester.email }),
-      ...(subject === undefined ? {} : { subject }),
-    },
-    messages,
-  };
+  const facts: { -readonly [K in keyof TicketFacts]: TicketFacts[K] } = { ticket: id };
+  if (requester.email !== undefined) facts.customerEmail = requester.email;
+  if (subject !== undefined) facts.subject = subject;
+  return { facts, messages: messages.length > 0 ? messages : descriptionMessage(ticket, people, ticketChannel) };
 }
 
 /** A ticket without comments still has its first message in `description`. */
@@ -46,17 +43,7 @@ function descriptionMessage(ticket: JsonObject, people: People, channel: string 
   const body = messageBody([], [ticket.description]);
   if (body.text === '') return [];
   const author = people.nameOf(ticket.requester_id) ?? displayName(personOf(ticket.requester));
-  return [
-    {
-      id: 'description',
-      createdAt: asTimestamp(ticket.created_at),
-      ...body,
-      ...(author === undefined ? {} : { author }),
-      visibility: 'public',
-      ...(channel === undefined ? {} : { channel }),
-      attachments: [],
-    },
-  ];
+  return [message('description', asTimestamp(ticket.created_at), body, author, 'public', channel, [])];
 }
 
 function fromAudit(audit: JsonObject, options: PresetOptions): PresetTicket {
@@ -88,16 +75,30 @@ interface CommentDefaults {
 }
 
 function commentMessage(comment: JsonObject, defaults: CommentDefaults): PresetMessage {
-  const author = defaults.people.nameOf(comment.author_id ?? defaults.author);
-  const channel = asText(asObject(comment.via)?.channel) ?? defaults.channel;
-  return {
-    id: asText(comment.id) ?? '',
-    createdAt: asTimestamp(comment.created_at) ?? asTimestamp(defaults.createdAt),
+  return message(
+    asText(comment.id) ?? '',
+    asTimestamp(comment.created_at) ?? asTimestamp(defaults.createdAt),
     // `plain_body` re-flows whitespace; `body` is the text as written.
-    ...messageBody([comment.html_body], [comment.body, comment.plain_body]),
-    ...(author === undefined ? {} : { author }),
-    visibility: comment.public === false ? 'private' : 'public',
-    ...(channel === undefined ? {} : { channel }),
-    attachments: normaliseAttachments(comment.attachments),
-  };
+    messageBody([comment.html_body], [comment.body, comment.plain_body]),
+    defaults.people.nameOf(comment.author_id ?? defaults.author),
+    comment.public === false ? 'private' : 'public',
+    asText(asObject(comment.via)?.channel) ?? defaults.channel,
+    normaliseAttachments(comment.attachments),
+  );
+}
+
+/** One shape for every message, optional fields only when known (not spread in: this runs once per note). */
+function message(
+  id: string,
+  createdAt: PresetMessage['createdAt'],
+  body: Pick<PresetMessage, 'text' | 'html'>,
+  author: string | undefined,
+  visibility: 'public' | 'private',
+  channel: string | undefined,
+  attachments: PresetMessage['attachments'],
+): PresetMessage {
+  const out: WritablePresetMessage = { id, createdAt, text: body.text, html: body.html, visibility, attachments };
+  if (author !== undefined) out.author = author;
+  if (channel !== undefined) out.channel = channel;
+  return out;
 }
