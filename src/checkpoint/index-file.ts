@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Reject } from '../core/reject.ts';
 import type { ByteArenaColumns } from '../core/key-bytes.ts';
-import { NoteTable, type NoteTableColumns } from '../plan/note-table.ts';
+import { COLUMN_VALUE_BYTES, NoteTable, NUMERIC_COLUMNS, type NoteTableColumns } from '../plan/note-table.ts';
 import { unwritable } from './unwritable.ts';
 
 /** What pass 1 produced: enough to plan and deliver without reading the export again. */
@@ -11,14 +11,12 @@ export interface SavedIndex {
   readonly rowsRead: number;
 }
 
-/** Saved in this order after the header, each on an 8-byte boundary. */
-const NUMERIC = ['ticketOf', 'conversationOf', 'epochOf', 'bytesOf', 'offsetOf', 'lengthOf', 'lineOf'] as const;
-/** Then the packed key indexes (bytes, then where each key ends), then one JSON section. */
+/** After the header, each on an 8-byte boundary: the NUMERIC_COLUMNS in order, then the packed key indexes (bytes, then where each key ends), then one JSON section. */
 const PACKED = ['keys', 'ticketNames'] as const;
-const SECTIONS = NUMERIC.length + 2 * PACKED.length + 1;
+const SECTIONS = NUMERIC_COLUMNS.length + 2 * PACKED.length + 1;
 
 interface IndexHeader {
-  readonly v: 2;
+  readonly v: 3;
   /** Config and input fingerprints: an index of another export or config is never used. */
   readonly fingerprint: string;
   /** The spool this index points into, by size: a spool cut short by a crash is not trusted. */
@@ -29,7 +27,7 @@ interface IndexHeader {
   readonly sections: readonly number[];
 }
 
-/** Sections start on 8-byte boundaries so Float64Array views need no copy. */
+/** Sections start on 8-byte boundaries so typed array views need no copy. */
 const pad8 = (n: number): number => (n + 7) & ~7;
 
 /**
@@ -38,22 +36,34 @@ const pad8 = (n: number): number => (n + 7) & ~7;
  */
 export function saveIndex(path: string, fingerprint: string, spoolPath: string, index: SavedIndex): void {
   const c = index.table.columns();
-  const json = Buffer.from(JSON.stringify({ ticketEmail: c.ticketEmail, ticketSubject: c.ticketSubject, rejects: index.rejects }));
-  const numeric = [...NUMERIC.map((name) => c[name]), ...PACKED.flatMap((name) => [c[name].bytes, c[name].ends])];
+  const n = index.table.size;
+  const json = Buffer.from(JSON.stringify({ ticketEmail: c.ticketEmail, ticketSubject: c.ticketSubject, conversationAside: c.conversationAside, epochAside: c.epochAside, offsetAside: c.offsetAside, offsetBase: c.offsetBase, rejects: index.rejects }));
+  // Each section as consecutive pieces (a column's chunks), written as they are: no copy of the table.
+  const numeric: { readonly byteLength: number; readonly pieces: Iterable<ArrayBufferView> }[] = [
+    ...NUMERIC_COLUMNS.map((name) => ({ byteLength: n * COLUMN_VALUE_BYTES[name], pieces: c[name] })),
+    ...PACKED.flatMap((name) => [c[name].bytes, c[name].ends].map((array) => ({ byteLength: array.byteLength, pieces: [array] }))),
+  ];
   const header: IndexHeader = {
-    v: 2,
+    v: 3,
     fingerprint,
     spoolBytes: statSync(spoolPath).size,
     size: index.table.size,
     rowsRead: index.rowsRead,
-    sections: [...numeric.map((a) => a.byteLength), json.length],
+    sections: [...numeric.map((section) => section.byteLength), json.length],
   };
   const temporary = `${path}.tmp`;
   try {
     const fd = openSync(temporary, 'w');
     try {
       let at = writeBlock(fd, 0, Buffer.from(JSON.stringify(header) + '\n'));
-      for (const column of numeric) at = writeBlock(fd, at, Buffer.from(column.buffer, column.byteOffset, column.byteLength));
+      for (const section of numeric) {
+        let written = 0;
+        for (const piece of section.pieces) {
+          written += writeAll(fd, at + written, Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+        }
+        if (written !== section.byteLength) throw new Error(`index section of ${written} bytes where ${section.byteLength} were announced`);
+        at += pad8(written);
+      }
       writeBlock(fd, at, json);
     } finally {
       closeSync(fd);
@@ -76,7 +86,7 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
   } catch {
     return undefined;
   }
-  if (header.v !== 2 || header.fingerprint !== fingerprint || header.spoolBytes !== statSync(spoolPath).size) return undefined;
+  if (header.v !== 3 || header.fingerprint !== fingerprint || header.spoolBytes !== statSync(spoolPath).size) return undefined;
   if (header.sections.length !== SECTIONS) return undefined;
   // A fresh ArrayBuffer at offset 0: every section offset is then 8-aligned.
   const aligned = file.byteOffset % 8 === 0;
@@ -91,21 +101,25 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
   const n = header.size;
   const [ticketOf, conversationOf, epochOf, bytesOf, offsetOf, lengthOf, lineOf, keyBytes, keyEnds, ticketBytes, ticketEnds, jsonStart] = header.sections.map(next);
   const size = (section: number): number => header.sections[section] ?? 0;
-  const json = JSON.parse(Buffer.from(buffer, jsonStart, size(SECTIONS - 1)).toString('utf8')) as Pick<NoteTableColumns, 'ticketEmail' | 'ticketSubject'> & { rejects: Reject[] };
+  const json = JSON.parse(Buffer.from(buffer, jsonStart, size(SECTIONS - 1)).toString('utf8')) as Pick<NoteTableColumns, 'ticketEmail' | 'ticketSubject' | 'conversationAside' | 'epochAside' | 'offsetAside' | 'offsetBase'> & { rejects: Reject[] };
   const packed = (bytes: number | undefined, ends: number | undefined, section: number): ByteArenaColumns => ({
     bytes: new Uint8Array(buffer, bytes, size(section)),
     ends: new Uint32Array(buffer, ends, size(section + 1) / 4),
   });
   const table = NoteTable.fromColumns({
-    keys: packed(keyBytes, keyEnds, NUMERIC.length),
-    ticketNames: packed(ticketBytes, ticketEnds, NUMERIC.length + 2),
+    keys: packed(keyBytes, keyEnds, NUMERIC_COLUMNS.length),
+    ticketNames: packed(ticketBytes, ticketEnds, NUMERIC_COLUMNS.length + 2),
     ticketEmail: json.ticketEmail,
     ticketSubject: json.ticketSubject,
+    conversationAside: json.conversationAside,
+    epochAside: json.epochAside,
+    offsetAside: json.offsetAside,
+    offsetBase: json.offsetBase,
     ticketOf: new Int32Array(buffer, ticketOf, n),
-    conversationOf: new Float64Array(buffer, conversationOf, n),
-    epochOf: new Float64Array(buffer, epochOf, n),
+    conversationOf: new Uint32Array(buffer, conversationOf, n),
+    epochOf: new Uint32Array(buffer, epochOf, n),
     bytesOf: new Int32Array(buffer, bytesOf, n),
-    offsetOf: new Float64Array(buffer, offsetOf, n),
+    offsetOf: new Uint32Array(buffer, offsetOf, n),
     lengthOf: new Int32Array(buffer, lengthOf, n),
     lineOf: new Int32Array(buffer, lineOf, n),
   });
@@ -118,6 +132,11 @@ export function dropIndex(path: string): void {
 }
 
 function writeBlock(fd: number, at: number, bytes: Buffer): number {
-  writeSync(fd, bytes, 0, bytes.length, at);
-  return at + pad8(bytes.length);
+  return at + pad8(writeAll(fd, at, bytes));
+}
+
+/** Writes all of `bytes` at `at` (a short write is continued); returns how many. */
+function writeAll(fd: number, at: number, bytes: Buffer): number {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, at + done);
+  return bytes.length;
 }

@@ -92,13 +92,20 @@ export class SpoolWriter implements PayloadSink {
 
 export class SpoolReader {
   private readonly fd: number;
+  /** One buffer for every read (grown for a bigger payload): no allocation per note. */
+  private scratch = Buffer.allocUnsafe(1 << 16);
   constructor(path: string) {
     this.fd = openSync(path, 'r');
   }
   read(at: { offset: number; length: number }): NotePayload {
-    const buffer = Buffer.alloc(at.length);
-    readSync(this.fd, buffer, 0, at.length, at.offset);
-    return JSON.parse(buffer.toString('utf8')) as NotePayload;
+    if (at.length > this.scratch.length) this.scratch = Buffer.allocUnsafe(at.length);
+    let got = 0;
+    while (got < at.length) {
+      const n = readSync(this.fd, this.scratch, got, at.length - got, at.offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return JSON.parse(this.scratch.toString('utf8', 0, got)) as NotePayload;
   }
   close(): void {
     closeSync(this.fd);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, FatalError, HsImportError } from '../core/errors.ts';
 import { EXIT } from './exit-codes.ts';
+import { boundHeapGrowth } from './heap-growth.ts';
 import { HELP } from './help.ts';
 import { err, out } from './output.ts';
 
@@ -98,4 +99,5 @@ function positiveInt(flag: string, raw: string, allowZero = false): number {
   return n;
 }
 
+boundHeapGrowth();
 process.exitCode = await main(process.argv.slice(2));

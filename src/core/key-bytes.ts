@@ -30,20 +30,17 @@ export class ByteArena {
   private bytes: Buffer = Buffer.alloc(1 << 16);
   private used = 0;
   /** Per id: where its bytes end (they start where the previous id's end). */
-  private ends = new Uint32Array(1 << 10);
+  private ends: Uint32Array = new Uint32Array(1 << 10);
   private count = 0;
   private scratch: Buffer = Buffer.alloc(256);
 
-  /** An arena holding saved columns (copied: it may grow). */
+  /** An arena holding saved columns as they are (views, no copy): appending past them copies. */
   static fromColumns(columns: ByteArenaColumns): ByteArena {
     const arena = new ByteArena();
-    const n = columns.ends.length;
-    arena.bytes = Buffer.alloc(Math.max(1 << 16, columns.bytes.length));
-    arena.bytes.set(columns.bytes);
+    arena.bytes = Buffer.from(columns.bytes.buffer, columns.bytes.byteOffset, columns.bytes.byteLength);
     arena.used = columns.bytes.length;
-    arena.ends = new Uint32Array(Math.max(1 << 10, n));
-    arena.ends.set(columns.ends);
-    arena.count = n;
+    arena.ends = columns.ends;
+    arena.count = columns.ends.length;
     return arena;
   }
 
@@ -68,7 +65,7 @@ export class ByteArena {
       hash = fnv(hash, byte);
     }
     if (this.count === this.ends.length) {
-      const ends = new Uint32Array(this.count * 2);
+      const ends = new Uint32Array(Math.max(1 << 10, this.count * 2));
       ends.set(this.ends);
       this.ends = ends;
     }
@@ -122,7 +119,7 @@ export class ByteArena {
 }
 
 function grownBuffer(buffer: Buffer, needed: number): Buffer {
-  let length = buffer.length * 2;
+  let length = Math.max(1 << 16, buffer.length * 2);
   while (length < needed) length *= 2;
   const bigger = Buffer.alloc(length);
   buffer.copy(bigger);

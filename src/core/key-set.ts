@@ -60,20 +60,18 @@ function put(slots: Int32Array, id: number, hash: number): void {
 /**
  * A set of strings held as bytes (a ByteArena behind HashSlots), each with a dense id in the
  * order added. Replay keeps the steps of open intents in one, added straight from the log's
- * bytes: no string per step.
+ * bytes: no string per step. The hash slots are built on the first lookup and can be let go
+ * (`dropLookups`) once only ids are read: for a million keys they are 16 MB.
  */
 export class KeySet implements KeyLookup {
-  private readonly slots: HashSlots;
+  private lookups: HashSlots | undefined;
 
   constructor(
-    expected = 0,
+    private readonly expected = 0,
     private readonly arena = new ByteArena(),
-  ) {
-    this.slots = new HashSlots(Math.max(expected, arena.size));
-    for (let id = 0; id < arena.size; id++) this.slots.place(id, arena.hash(id));
-  }
+  ) {}
 
-  /** A set holding saved columns (its hash table is built again from the bytes). */
+  /** A set holding saved columns (views, no copy; its hash slots are built from the bytes when first needed). */
   static fromColumns(columns: ByteArenaColumns): KeySet {
     return new KeySet(0, ByteArena.fromColumns(columns));
   }
@@ -99,7 +97,7 @@ export class KeySet implements KeyLookup {
 
   /** The id of the key whose bytes are `buffer[start, end)`, or -1. */
   idOfBytes(buffer: Uint8Array, start: number, end: number): number {
-    return this.slots.find(this.arena, buffer, start, end, hashBytes(buffer, start, end));
+    return this.slotsBuilt().find(this.arena, buffer, start, end, hashBytes(buffer, start, end));
   }
 
   /** The id of the key, added if new. */
@@ -111,12 +109,26 @@ export class KeySet implements KeyLookup {
   /** The id of the key whose bytes are `buffer[start, end)`, added if new. */
   addBytes(buffer: Uint8Array, start: number, end: number): number {
     const hash = hashBytes(buffer, start, end);
-    const found = this.slots.find(this.arena, buffer, start, end, hash);
+    const slots = this.slotsBuilt();
+    const found = slots.find(this.arena, buffer, start, end, hash);
     if (found >= 0) return found;
     this.arena.append(buffer, start, end);
     const id = this.arena.size - 1;
-    this.slots.place(id, hash);
+    slots.place(id, hash);
     return id;
+  }
+
+  /** Lets the hash slots go: ids and keys stay; the next lookup or add builds them again. */
+  dropLookups(): void {
+    this.lookups = undefined;
+  }
+
+  private slotsBuilt(): HashSlots {
+    if (this.lookups === undefined) {
+      this.lookups = new HashSlots(Math.max(this.expected, this.arena.size));
+      for (let id = 0; id < this.arena.size; id++) this.lookups.place(id, this.arena.hash(id));
+    }
+    return this.lookups;
   }
 
   /** The key of an id. */

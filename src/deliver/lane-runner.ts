@@ -279,9 +279,9 @@ class LaneRunner {
     });
     notes.forEach((note, i) => {
       ctx.outcome.status[note] = Status.Done;
-      ctx.outcome.conversation[note] = conversation;
+      ctx.outcome.conversation.set(note, conversation);
       const thread = threads[i];
-      if (thread !== undefined) ctx.outcome.thread[note] = thread;
+      if (thread !== undefined) ctx.outcome.thread.set(note, thread);
     });
     ctx.stats.notesDone += notes.length;
     if (via === 'reconciled') ctx.stats.notesReconciled += notes.length;

@@ -1,3 +1,5 @@
+import { WideColumn } from '../core/wide-column.ts';
+
 /** Where each note of the table stands, in a byte per note. */
 export const enum Status {
   Pending = 0,
@@ -15,9 +17,9 @@ export function statusOf(outcome: NoteOutcome, note: number): Status {
 
 export interface NoteOutcome {
   readonly status: Uint8Array;
-  /** Help Scout conversation and thread per done note (0 = unknown). */
-  readonly conversation: Float64Array;
-  readonly thread: Float64Array;
+  /** Help Scout conversation and thread per done note (0 = unknown): 4 bytes each, exact past 2^32. */
+  readonly conversation: WideColumn;
+  readonly thread: WideColumn;
   /** Notes whose conversation was merged into another one. */
   readonly moved: Map<number, { from: number; to: number }>;
   /** Reason and message per rejected note. */
@@ -27,8 +29,8 @@ export interface NoteOutcome {
 export function emptyOutcome(size: number): NoteOutcome {
   return {
     status: new Uint8Array(size),
-    conversation: new Float64Array(size),
-    thread: new Float64Array(size),
+    conversation: new WideColumn(),
+    thread: new WideColumn(),
     moved: new Map(),
     rejected: new Map(),
   };
@@ -42,8 +44,8 @@ export function emptyOutcome(size: number): NoteOutcome {
 export function threadsIn(outcome: NoteOutcome, conversation: number): Set<number> {
   const threads = new Set<number>();
   for (let note = 0; note < outcome.status.length; note++) {
-    const thread = outcome.thread[note] ?? 0;
-    if (thread !== 0 && outcome.conversation[note] === conversation) threads.add(thread);
+    const thread = outcome.thread.get(note);
+    if (thread !== 0 && outcome.conversation.get(note) === conversation) threads.add(thread);
   }
   return threads;
 }

@@ -41,6 +41,7 @@ export async function indexSource(config: ImportConfig, sink: PayloadSink, now: 
   } finally {
     sink.close();
   }
+  table.finishAdding();
   return { table, rejects, rowsRead };
 }
 

@@ -9,7 +9,8 @@ import { resolveConversation } from '../deliver/resolve-conversation.ts';
 import type { ClientStats } from '../helpscout/client.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import { assumedFacts, type ConversationFacts } from '../plan/facts.ts';
-import type { Lane, LaneList, PlanCounts, PlannedReject } from '../plan/plan.ts';
+import { largestLanes } from '../plan/largest-lanes.ts';
+import type { PlanCounts, PlannedReject } from '../plan/plan.ts';
 import { indexSource } from './index-pass.ts';
 import { selectNotes, type Selection } from './selection.ts';
 import { settleFromCheckpoint } from './settled.ts';
@@ -121,20 +122,6 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
       return { ...r, ticket, id: noteIdOf(key), origin: { file: config.source.path, line: table.line(r.note) } };
     }),
     ...(remoteRequests ? { remoteRequests } : {}),
-    largestLanes: largest(plan.lanes, 10).map((lane) => ({ lane: lane.id, notes: lane.notes.length, requests: lane.steps.length })),
+    largestLanes: largestLanes(plan.lanes, 10).map((lane) => ({ lane: lane.id, notes: lane.notes.length, requests: lane.steps.length })),
   };
-}
-
-/** The `count` lanes with the most notes (ties by id), without holding every lane at once. */
-function largest(lanes: LaneList, count: number): Lane[] {
-  const byNotes = (a: Lane, b: Lane): number => b.notes.length - a.notes.length || (a.id < b.id ? -1 : 1);
-  const top: Lane[] = [];
-  for (const lane of lanes) {
-    const last = top[count - 1];
-    if (last !== undefined && byNotes(lane, last) >= 0) continue;
-    top.push(lane);
-    top.sort(byNotes);
-    if (top.length > count) top.pop();
-  }
-  return top;
 }

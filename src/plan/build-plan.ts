@@ -147,6 +147,10 @@ class Lanes implements LaneList {
     return this.order.subarray(this.start[lane], this.start[lane + 1]);
   }
 
+  noteCount(lane: number): number {
+    return (this.start[lane + 1] ?? 0) - (this.start[lane] ?? 0);
+  }
+
   at(lane: number): Lane | undefined {
     const target = this.targets[lane];
     if (target === undefined) return undefined;
@@ -282,7 +286,7 @@ function countPlan(input: PlanInput, lanes: Lanes, tally: StepTally): PlanCounts
   }
   const sizes: number[] = [];
   for (let lane = 0; lane < lanes.length; lane++) {
-    sizes.push(lanes.notesOf(lane).length);
+    sizes.push(lanes.noteCount(lane));
     if (lanes.targetOf(lane)?.kind === 'existing') existingConversations++;
   }
   sizes.sort((a, b) => a - b);

@@ -1,5 +1,7 @@
 import type { ByteArenaColumns } from '../core/key-bytes.ts';
+import { ChunkedColumn } from '../core/chunked-column.ts';
 import { KeySet } from '../core/key-set.ts';
+import { WideColumn } from '../core/wide-column.ts';
 
 /**
  * The compact record of every note the planner needs (DESIGN §6): key, ticket, target,
@@ -23,44 +25,44 @@ export interface NoteRecordInput {
   readonly subject: string | undefined;
 }
 
-/** A table laid bare for saving between runs (the resume index, DESIGN §6): no copies. */
+/** The numeric columns, in the order the resume index saves them. */
+export const NUMERIC_COLUMNS = ['ticketOf', 'conversationOf', 'epochOf', 'bytesOf', 'offsetOf', 'lengthOf', 'lineOf'] as const;
+type NumericColumn = (typeof NUMERIC_COLUMNS)[number];
+/** Bytes per value of each numeric column (Int32 or Uint32). */
+export const COLUMN_VALUE_BYTES: Readonly<Record<NumericColumn, 4>> = { ticketOf: 4, conversationOf: 4, epochOf: 4, bytesOf: 4, offsetOf: 4, lengthOf: 4, lineOf: 4 };
+
+/** A table as saved between runs (the resume index, DESIGN §6), each numeric column whole. */
 export interface NoteTableColumns {
   readonly keys: ByteArenaColumns;
   readonly ticketNames: ByteArenaColumns;
   readonly ticketEmail: readonly (string | null)[];
   readonly ticketSubject: readonly (string | null)[];
   readonly ticketOf: Int32Array;
-  readonly conversationOf: Float64Array;
-  readonly epochOf: Float64Array;
+  /** Help Scout conversation ids that fit a Uint32 (0: none) ... */
+  readonly conversationOf: Uint32Array;
+  /** ... and, by note, the ones that do not (see WideColumn). */
+  readonly conversationAside: readonly (readonly [number, number])[];
+  /** Epoch seconds (see WideColumn: until 2106 in 4 bytes) ... */
+  readonly epochOf: Uint32Array;
+  /** ... and the ones that do not fit. */
+  readonly epochAside: readonly (readonly [number, number])[];
   readonly bytesOf: Int32Array;
-  readonly offsetOf: Float64Array;
+  /** Spool offsets, each from the offset of its block's first note (see OFFSET_BLOCK) ... */
+  readonly offsetOf: Uint32Array;
+  /** ... the ones that do not fit a Uint32 ... */
+  readonly offsetAside: readonly (readonly [number, number])[];
+  /** ... and the offset of each block's first note. */
+  readonly offsetBase: readonly number[];
   readonly lengthOf: Int32Array;
   readonly lineOf: Int32Array;
 }
 
-class GrowableColumn<T extends Float64Array | Int32Array> {
-  constructor(
-    private data: T,
-    private readonly make: (size: number) => T,
-  ) {}
-  get array(): T {
-    return this.data;
-  }
-  /** Takes saved data as it is (a view, no copy); a later `set` past its end grows a copy. */
-  adopt(data: T): void {
-    this.data = data;
-  }
-  set(index: number, value: number): void {
-    if (index >= this.data.length) {
-      const bigger = this.make(Math.max(1024, this.data.length * 2));
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[index] = value;
-  }
-}
+/** A table laid bare for saving: each numeric column as consecutive pieces (its chunks, no copies). */
+export type NoteTablePieces = Omit<NoteTableColumns, NumericColumn> & { readonly [K in NumericColumn]: Iterable<NoteTableColumns[K]> };
 
-const f64 = (n: number): Float64Array => new Float64Array(n);
+/** Notes per spool offset base: a block's offsets fit 4 bytes unless its notes' payloads average over 4 MB. */
+const OFFSET_BLOCK = 1024;
+
 const i32 = (n: number): Int32Array => new Int32Array(n);
 
 export class NoteTable {
@@ -69,13 +71,18 @@ export class NoteTable {
   private tickets = new KeySet();
   private readonly ticketEmail: (string | undefined)[] = [];
   private readonly ticketSubject: (string | undefined)[] = [];
-  private readonly ticketOf = new GrowableColumn(i32(1024), i32);
-  private readonly conversationOf = new GrowableColumn(f64(1024), f64);
-  private readonly epochOf = new GrowableColumn(f64(1024), f64);
-  private readonly bytesOf = new GrowableColumn(i32(1024), i32);
-  private readonly offsetOf = new GrowableColumn(f64(1024), f64);
-  private readonly lengthOf = new GrowableColumn(i32(1024), i32);
-  private readonly lineOf = new GrowableColumn(i32(1024), i32);
+  private readonly ticketOf = new ChunkedColumn(i32);
+  private readonly conversationOf = new WideColumn();
+  private readonly epochOf = new WideColumn();
+  private readonly bytesOf = new ChunkedColumn(i32);
+  /**
+   * Offsets from the offset of the block's first note: the spool is written in note order, so
+   * they fit 4 bytes however big the spool grows (anything else is kept exact, aside).
+   */
+  private readonly offsetOf = new WideColumn();
+  private readonly offsetBase: number[] = [];
+  private readonly lengthOf = new ChunkedColumn(i32);
+  private readonly lineOf = new ChunkedColumn(i32);
 
   /** A table rebuilt from saved columns, without reading the export again. */
   static fromColumns(c: NoteTableColumns): NoteTable {
@@ -85,29 +92,34 @@ export class NoteTable {
     c.ticketEmail.forEach((email, i) => (table.ticketEmail[i] = email ?? undefined));
     c.ticketSubject.forEach((subject, i) => (table.ticketSubject[i] = subject ?? undefined));
     table.ticketOf.adopt(c.ticketOf);
-    table.conversationOf.adopt(c.conversationOf);
-    table.epochOf.adopt(c.epochOf);
+    table.conversationOf.adopt(c.conversationOf, c.conversationAside);
+    table.epochOf.adopt(c.epochOf, c.epochAside);
     table.bytesOf.adopt(c.bytesOf);
-    table.offsetOf.adopt(c.offsetOf);
+    table.offsetOf.adopt(c.offsetOf, c.offsetAside);
+    for (const base of c.offsetBase) table.offsetBase.push(base);
     table.lengthOf.adopt(c.lengthOf);
     table.lineOf.adopt(c.lineOf);
     return table;
   }
 
-  columns(): NoteTableColumns {
+  columns(): NoteTablePieces {
     const n = this.size;
     return {
       keys: this.keys.columns(),
       ticketNames: this.tickets.columns(),
       ticketEmail: this.ticketEmail.map((e) => e ?? null),
       ticketSubject: this.ticketSubject.map((s) => s ?? null),
-      ticketOf: this.ticketOf.array.subarray(0, n),
-      conversationOf: this.conversationOf.array.subarray(0, n),
-      epochOf: this.epochOf.array.subarray(0, n),
-      bytesOf: this.bytesOf.array.subarray(0, n),
-      offsetOf: this.offsetOf.array.subarray(0, n),
-      lengthOf: this.lengthOf.array.subarray(0, n),
-      lineOf: this.lineOf.array.subarray(0, n),
+      ticketOf: this.ticketOf.pieces(n),
+      conversationOf: this.conversationOf.pieces(n),
+      conversationAside: this.conversationOf.asideEntries(),
+      epochOf: this.epochOf.pieces(n),
+      epochAside: this.epochOf.asideEntries(),
+      bytesOf: this.bytesOf.pieces(n),
+      offsetOf: this.offsetOf.pieces(n),
+      offsetAside: this.offsetOf.asideEntries(),
+      offsetBase: this.offsetBase,
+      lengthOf: this.lengthOf.pieces(n),
+      lineOf: this.lineOf.pieces(n),
     };
   }
 
@@ -118,6 +130,15 @@ export class NoteTable {
   /** Whether a note with this key is in the table (the mapper's duplicate check). */
   hasKey(key: string): boolean {
     return this.keys.has(key);
+  }
+
+  /**
+   * Pass 1 is over: notes are read by index from now on, never looked up by key, so the hash
+   * slots behind `hasKey` go (16 MB for a million notes); a later `hasKey` or `add` builds them again.
+   */
+  finishAdding(): void {
+    this.keys.dropLookups();
+    this.tickets.dropLookups();
   }
 
   /** Adds a note whose key is not in the table yet (`hasKey`); its index is its source order. */
@@ -132,7 +153,8 @@ export class NoteTable {
     this.conversationOf.set(index, record.conversation ?? 0);
     this.epochOf.set(index, record.epoch);
     this.bytesOf.set(index, record.bytes);
-    this.offsetOf.set(index, record.spoolOffset);
+    if (index % OFFSET_BLOCK === 0) this.offsetBase.push(record.spoolOffset);
+    this.offsetOf.set(index, record.spoolOffset - (this.offsetBase[Math.floor(index / OFFSET_BLOCK)] ?? 0));
     this.lengthOf.set(index, record.spoolLength);
     this.lineOf.set(index, record.line);
     return index;
@@ -142,26 +164,26 @@ export class NoteTable {
     return this.keys.key(i);
   }
   ticketNumber(i: number): number {
-    return this.ticketOf.array[i] ?? 0;
+    return this.ticketOf.get(i);
   }
   ticket(i: number): string {
     return this.tickets.key(this.ticketNumber(i));
   }
   conversation(i: number): number | undefined {
-    const id = this.conversationOf.array[i] ?? 0;
+    const id = this.conversationOf.get(i);
     return id === 0 ? undefined : id;
   }
   epoch(i: number): number {
-    return this.epochOf.array[i] ?? 0;
+    return this.epochOf.get(i);
   }
   bytes(i: number): number {
-    return this.bytesOf.array[i] ?? 0;
+    return this.bytesOf.get(i);
   }
   spool(i: number): { offset: number; length: number } {
-    return { offset: this.offsetOf.array[i] ?? 0, length: this.lengthOf.array[i] ?? 0 };
+    return { offset: (this.offsetBase[Math.floor(i / OFFSET_BLOCK)] ?? 0) + this.offsetOf.get(i), length: this.lengthOf.get(i) };
   }
   line(i: number): number {
-    return this.lineOf.array[i] ?? 0;
+    return this.lineOf.get(i);
   }
   customerEmail(i: number): string | undefined {
     return this.ticketEmail[this.ticketNumber(i)];

@@ -66,6 +66,8 @@ export interface PlanCounts {
 export interface LaneList extends Iterable<Lane> {
   readonly length: number;
   at(index: number): Lane | undefined;
+  /** How many notes lane `index` has, without making the Lane. */
+  noteCount(index: number): number;
 }
 
 export interface Plan {

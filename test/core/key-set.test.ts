@@ -69,4 +69,29 @@ describe('key set', () => {
     expect(empty.size).toBe(0);
     expect(empty.add('x')).toBe(0);
   });
+
+  it('adding to a set rebuilt from saved columns never writes into the saved bytes', () => {
+    const set = new KeySet();
+    for (let i = 0; i < 3000; i++) set.add(`t${i}:n${i}`);
+    const saved = set.columns();
+    const before = { bytes: Buffer.from(saved.bytes), ends: Uint32Array.from(saved.ends) };
+    const copy = KeySet.fromColumns(saved);
+    for (let i = 0; i < 3000; i++) copy.add(`new${i}`);
+    expect(Buffer.from(saved.bytes).equals(before.bytes)).toBe(true);
+    expect(saved.ends).toEqual(before.ends);
+    expect(copy.key(2999)).toBe('t2999:n2999');
+    expect(copy.key(5999)).toBe('new2999');
+  });
+
+  it('after its lookups are dropped, keeps every id and key, and finds and numbers keys as before', () => {
+    const set = new KeySet();
+    for (let i = 0; i < 20_000; i++) set.add(`${i % 97}:${i}`);
+    set.dropLookups();
+    expect(set.size).toBe(20_000);
+    expect(set.key(19_999)).toBe(`${19_999 % 97}:19999`);
+    expect(set.idOf(`${12_345 % 97}:12345`)).toBe(12_345);
+    expect(set.has('1:2')).toBe(false);
+    expect(set.add(`${5 % 97}:5`)).toBe(5);
+    expect(set.add('fresh')).toBe(20_000);
+  });
 });
