@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Reject } from '../core/reject.ts';
 import type { ByteArenaColumns } from '../core/key-bytes.ts';
+import { writeFully } from '../core/write-fully.ts';
 import { COLUMN_VALUE_BYTES, NoteTable, NUMERIC_COLUMNS, type NoteTableColumns } from '../plan/note-table.ts';
 import { unwritable } from './unwritable.ts';
 
@@ -40,7 +41,7 @@ export function saveIndex(path: string, fingerprint: string, spoolPath: string, 
   const json = Buffer.from(JSON.stringify({ ticketEmail: c.ticketEmail, ticketSubject: c.ticketSubject, conversationAside: c.conversationAside, epochAside: c.epochAside, offsetAside: c.offsetAside, offsetBase: c.offsetBase, rejects: index.rejects }));
   // Each section as consecutive pieces (a column's chunks), written as they are: no copy of the table.
   const numeric: { readonly byteLength: number; readonly pieces: Iterable<ArrayBufferView> }[] = [
-    ...NUMERIC_COLUMNS.map((name) => ({ byteLength: n * COLUMN_VALUE_BYTES[name], pieces: c[name] })),
+    ...NUMERIC_COLUMNS.map((name) => ({ byteLength: n * COLUMN_VALUE_BYTES, pieces: c[name] })),
     ...PACKED.flatMap((name) => [c[name].bytes, c[name].ends].map((array) => ({ byteLength: array.byteLength, pieces: [array] }))),
   ];
   const header: IndexHeader = {
@@ -59,7 +60,7 @@ export function saveIndex(path: string, fingerprint: string, spoolPath: string, 
       for (const section of numeric) {
         let written = 0;
         for (const piece of section.pieces) {
-          written += writeAll(fd, at + written, Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+          written += writeFully(fd, new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength), at + written);
         }
         if (written !== section.byteLength) throw new Error(`index section of ${written} bytes where ${section.byteLength} were announced`);
         at += pad8(written);
@@ -132,11 +133,5 @@ export function dropIndex(path: string): void {
 }
 
 function writeBlock(fd: number, at: number, bytes: Buffer): number {
-  return at + pad8(writeAll(fd, at, bytes));
-}
-
-/** Writes all of `bytes` at `at` (a short write is continued); returns how many. */
-function writeAll(fd: number, at: number, bytes: Buffer): number {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, at + done);
-  return bytes.length;
+  return at + pad8(writeFully(fd, bytes, at));
 }

@@ -1,6 +1,7 @@
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FatalError } from '../core/errors.ts';
+import { writeFully } from '../core/write-fully.ts';
 import type { CheckpointEvent } from './events.ts';
 import { unwritable } from './unwritable.ts';
 
@@ -63,9 +64,7 @@ export class LogWriter implements CheckpointStore {
   append(event: CheckpointEvent): void {
     if (this.failure) throw this.failure;
     try {
-      const line = Buffer.from(JSON.stringify(event) + '\n');
-      // A short write (file size limit, disk nearly full) is retried: the retry fails loudly.
-      for (let offset = 0; offset < line.length; ) offset += writeSync(this.fd, line, offset);
+      writeFully(this.fd, Buffer.from(JSON.stringify(event) + '\n'));
     } catch (error) {
       throw (this.failure = unwritable('the checkpoint', this.path, error));
     }

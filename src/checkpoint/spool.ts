@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Origin } from '../core/reject.ts';
+import { writeFully } from '../core/write-fully.ts';
 import type { AttachmentRef, NoteDraft } from '../mapper/note-draft.ts';
 import { unwritable } from './unwritable.ts';
 
@@ -81,7 +82,7 @@ export class SpoolWriter implements PayloadSink {
   private flush(): void {
     if (this.pendingBytes === 0) return;
     try {
-      writeSync(this.fd, Buffer.concat(this.pending, this.pendingBytes));
+      writeFully(this.fd, Buffer.concat(this.pending, this.pendingBytes));
     } catch (error) {
       throw unwritable('the spool', this.path, error, 'nothing was sent');
     }

@@ -28,8 +28,8 @@ export interface NoteRecordInput {
 /** The numeric columns, in the order the resume index saves them. */
 export const NUMERIC_COLUMNS = ['ticketOf', 'conversationOf', 'epochOf', 'bytesOf', 'offsetOf', 'lengthOf', 'lineOf'] as const;
 type NumericColumn = (typeof NUMERIC_COLUMNS)[number];
-/** Bytes per value of each numeric column (Int32 or Uint32). */
-export const COLUMN_VALUE_BYTES: Readonly<Record<NumericColumn, 4>> = { ticketOf: 4, conversationOf: 4, epochOf: 4, bytesOf: 4, offsetOf: 4, lengthOf: 4, lineOf: 4 };
+/** Bytes per value: every numeric column is an Int32Array or a Uint32Array. */
+export const COLUMN_VALUE_BYTES = 4;
 
 /** A table as saved between runs (the resume index, DESIGN §6), each numeric column whole. */
 export interface NoteTableColumns {

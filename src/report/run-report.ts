@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { writeFully } from '../core/write-fully.ts';
 import type { RunResult } from '../pipeline/run-import.ts';
 import { idMapLines } from './id-map.ts';
 import { rejectsCsv } from './rejects-csv.ts';
@@ -110,18 +111,14 @@ function writeLines(path: string, lines: Iterable<string>): void {
       // UTF-8 takes at most 3 bytes per UTF-16 unit.
       const most = line.length * 3;
       if (used + most > block.length) {
-        writeAll(fd, block.subarray(0, used));
+        writeFully(fd, block.subarray(0, used));
         used = 0;
         if (most > block.length) block = Buffer.allocUnsafe(most);
       }
       used += block.write(line, used);
     }
-    writeAll(fd, block.subarray(0, used));
+    writeFully(fd, block.subarray(0, used));
   } finally {
     closeSync(fd);
   }
-}
-
-function writeAll(fd: number, bytes: Buffer): void {
-  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
 }
