@@ -9,18 +9,14 @@ async function killAfterFirstCommitThenResume(mode: 'reconcile' | 'no-reconcile'
   const env = await crashEnv(rows, { conversations: [{ id: 301 }, { id: 302 }, { id: 303 }] });
   try {
     const first = spawnNode('test/crash/run-child.ts', [env.configPath, mode]);
-    env.proxy.kill = () => {
-      first.kill();
-    };
-    let armed = true;
-    env.proxy.onWrite = () => {
-      if (!armed) return 'forward';
-      armed = false;
-      return 'kill-after-commit';
-    };
+    env.proxy.arm(first);
+    env.proxy.onRequest = (request) => (request.write ? 'kill-after-commit' : 'forward');
     expect((await first.exit).signal).toBe('SIGKILL');
-    env.proxy.onWrite = () => 'forward';
-    expectCleanExit(await spawnNode('test/crash/run-child.ts', [env.configPath, mode]).exit);
+    env.proxy.onRequest = () => 'forward';
+    await env.proxy.drained();
+    const second = spawnNode('test/crash/run-child.ts', [env.configPath, mode]);
+    env.proxy.arm(second);
+    expectCleanExit(await second.exit);
     const counts = new Map<string, number>();
     for (const c of env.sim.state.conversations.values()) for (const t of c.threads) if (t.imported) counts.set(t.body, (counts.get(t.body) ?? 0) + 1);
     expect([...counts.keys()].sort()).toEqual(rows.map((r) => r.text).sort());

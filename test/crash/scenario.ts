@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { mulberry32 } from '../../src/simulator/prng.ts';
 import type { RunningSimulator, SeedFile, SimThread } from '../../src/simulator/index.ts';
 import { generateRows, importEnv, type ImportEnv, type NoteRow } from '../helpers/import-env.ts';
-import { KillProxy, spawnCli, type ChildExit, type WriteVerdict } from './harness.ts';
+import { KillProxy, spawnCli, type ChildExit, type RequestSeen, type Verdict } from './harness.ts';
 
 export interface CrashEnv extends ImportEnv {
   readonly proxy: KillProxy;
@@ -58,16 +58,81 @@ export interface CrashStats {
   readonly spoolRewrites: number;
   /** Kills while a Create Conversation was in flight (sent on, or stored but unanswered). */
   readonly midCreate: number;
+  /** The kill points, in the order the runs met them. */
+  readonly points: readonly string[];
   readonly runs: number;
 }
 
+/** Where one run is killed; each is an event the proxy sees, so no machine outruns it. */
+type KillPoint =
+  /** The first Create Conversation, stored and unanswered. */
+  | { readonly at: 'create' }
+  /** The run's nth write, with one of the proxy's verdicts. */
+  | { readonly at: 'write'; readonly nth: number; readonly verdict: Exclude<Verdict, 'forward'> }
+  /** The first listing that settles a write in doubt (threads of a conversation, a tag search). */
+  | { readonly at: 'reconcile' }
+  /** The run's nth request of any kind: token, lookups, reconciliation or a write. */
+  | { readonly at: 'request'; readonly nth: number };
+
+const WRITE_VERDICTS = ['kill-before', 'kill-in-flight', 'kill-after-commit', 'kill-after-answer'] as const;
+
 /**
- * Runs the CLI again and again, SIGKILLing each run at a seeded-random point, until `kills`
- * kills landed; then one last run to completion.
+ * `kills` kill points drawn from `seed`: the first on a Create Conversation, then rounds that
+ * each hold every kind once, in seeded order. A kill during reconciliation always comes right
+ * after a kill that left a write in doubt, so the run it targets has something to settle. Each
+ * run lands at most 3 writes before its kill, far fewer than the import holds, so every kill
+ * point is reached on any machine.
+ */
+export function killPlan(kills: number, seed: number): KillPoint[] {
+  const random = mulberry32(seed);
+  const nth = (): number => 1 + Math.floor(random() * 3);
+  const plan: KillPoint[] = [{ at: 'create' }, { at: 'reconcile' }];
+  while (plan.length < kills) {
+    const round: KillPoint[] = [...WRITE_VERDICTS.map((verdict) => ({ at: 'write' as const, nth: nth(), verdict })), { at: 'request', nth: nth() }];
+    for (let i = round.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [round[i], round[j]] = [round[j] as KillPoint, round[i] as KillPoint];
+    }
+    const doubtful = round.findIndex((p) => p.at === 'write' && p.verdict !== 'kill-after-answer');
+    round.splice(doubtful + 1, 0, { at: 'reconcile' });
+    plan.push(...round);
+  }
+  return plan.slice(0, kills);
+}
+
+const RECONCILE_LISTING = /\/threads\?|[?&]tag=/;
+
+/** The proxy's verdict on one request of a run that is to be killed at `point`. */
+function killerFor(point: KillPoint): (request: RequestSeen) => Verdict {
+  let writes = 0;
+  let requests = 0;
+  return (request) => {
+    requests++;
+    if (request.write) writes++;
+    switch (point.at) {
+      case 'create':
+        return request.create ? 'kill-after-commit' : 'forward';
+      case 'write':
+        return request.write && writes === point.nth ? point.verdict : 'forward';
+      case 'reconcile':
+        return request.method === 'GET' && RECONCILE_LISTING.test(request.path) ? 'kill-before' : 'forward';
+      case 'request':
+        return requests === point.nth ? 'kill-in-flight' : 'forward';
+    }
+  };
+}
+
+function describePoint(point: KillPoint): string {
+  return point.at === 'write' ? `write ${point.nth} ${point.verdict}` : point.at === 'request' ? `request ${point.nth}` : point.at;
+}
+
+/**
+ * Runs the CLI again and again, SIGKILLing each run at the next point of a seeded kill plan,
+ * until every point was met; then one last run to completion.
  */
 export async function crashUntilDone(env: CrashEnv, kills: number, seed: number): Promise<CrashStats> {
-  const random = mulberry32(seed);
-  let killed = 0;
+  const plan = killPlan(kills, seed);
+  const points: string[] = [];
   let midCreate = 0;
   let runs = 0;
   let spoolRewrites = 0;
@@ -77,50 +142,32 @@ export async function crashUntilDone(env: CrashEnv, kills: number, seed: number)
     if (spoolAfterFirstKill === undefined) spoolAfterFirstKill = now;
     else if (now !== spoolAfterFirstKill) spoolRewrites++;
   };
-  while (killed < kills && runs < kills * 3) {
+  for (const point of plan) {
     runs++;
     const child = spawnCli(['run', '--config', env.configPath]);
-    env.proxy.kill = () => {
-      child.kill();
-    };
-    // The first kill waits for a Create Conversation and kills with it stored but unanswered.
-    const onCreate = killed === 0;
-    const nth = 1 + Math.floor(random() * 3);
-    const r = random();
-    const timerMs = Math.floor(random() * 80);
-    const verdict: WriteVerdict = onCreate || (r >= 0.35 && r < 0.7) ? 'kill-after-commit' : r < 0.15 ? 'forward' : r < 0.35 ? 'kill-before' : { killAfterMs: Math.floor(random() * 20) };
-    let writes = 0;
-    let armed = true;
-    // 'forward': a kill at a random instant after the run's first request (lookups, reconciliation, writes).
-    env.proxy.onRequest = () => {
-      if (verdict !== 'forward' || !armed) return;
-      armed = false;
-      setTimeout(() => {
-        child.kill();
-      }, timerMs);
-    };
-    env.proxy.onWrite = (write) => {
-      if (!armed || verdict === 'forward' || (onCreate && !write.create) || ++writes < nth) return 'forward';
-      armed = false;
-      if (write.create && typeof verdict === 'string') midCreate++;
+    env.proxy.arm(child);
+    const killer = killerFor(point);
+    env.proxy.onRequest = (request) => {
+      const verdict = killer(request);
+      if (verdict !== 'forward' && request.create) midCreate++;
       return verdict;
     };
     const exit = await child.exit;
-    env.proxy.onWrite = () => 'forward';
-    env.proxy.onRequest = () => undefined;
-    if (exit.signal === 'SIGKILL') {
-      killed++;
-      checkSpool();
-      continue;
+    env.proxy.onRequest = () => 'forward';
+    // What the killed run sent on has landed (or failed) before the next run looks for it.
+    await env.proxy.drained();
+    if (exit.signal !== 'SIGKILL') {
+      expectCleanExit(exit);
+      throw new Error(`run ${runs} finished before its kill point (${describePoint(point)}): the import ran out of work`);
     }
-    expectCleanExit(exit);
-    // Finished before the kill point: nothing left to kill.
-    break;
+    points.push(describePoint(point));
+    checkSpool();
   }
   const last = spawnCli(['run', '--config', env.configPath]);
+  env.proxy.arm(last);
   expectCleanExit(await last.exit);
   checkSpool();
-  return { kills: killed, spoolRewrites, midCreate, runs: runs + 1 };
+  return { kills: points.length, spoolRewrites, midCreate, points, runs: runs + 1 };
 }
 
 /** The spool file as the file system knows it: a rewrite changes its inode or mtime. */
@@ -198,6 +245,9 @@ export async function killRepeatedlyAndCheck(options: { seed: number; kills: num
     // Every kill came after pass 1 (kills wait for a request): each resume reused the spool.
     expect(stats.spoolRewrites).toBe(0);
     expect(stats.midCreate).toBeGreaterThanOrEqual(1);
+    // Killed before, during and after a commit, after an answer, mid-create, mid-reconciliation.
+    const kinds = new Set(stats.points.map((p) => p.replace(/^write \d /, '').replace(/ \d+$/, '')));
+    if (options.kills >= 8) expect([...kinds].sort()).toEqual(['create', 'kill-after-answer', 'kill-after-commit', 'kill-before', 'kill-in-flight', 'reconcile', 'request']);
     expectEveryNoteExactlyOnce(env.sim, rows);
     // The kills did leave writes in doubt, and the resumed runs found them instead of resending.
     expect(readFileSync(env.config.checkpoint, 'utf8')).toContain('"via":"reconciled"');
