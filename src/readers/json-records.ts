@@ -1,4 +1,5 @@
 import type { Reject } from '../core/reject.ts';
+import { jsonKind, MAX_JSON_DEPTH, nestedDeeperThan } from './json-shape.ts';
 import { JsonSplitter } from './json-splitter.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { textChunks, type TextEncoding } from './text-chunks.ts';
@@ -172,13 +173,12 @@ export function recordReject(record: JsonRecord, file: string): Reject {
   if (record.kind === 'error') {
     return { reason: record.reason, message: record.message, origin: { file, line: record.at }, fields: record.raw === '' ? {} : { raw: record.raw } };
   }
-  const kind = Array.isArray(record.value) ? 'an array' : record.value === null ? 'null' : typeof record.value;
-  return {
-    reason: 'invalid_record',
-    message: `record ${record.at} is ${kind}, expected an object`,
-    origin: { file, line: record.at },
-    fields: { raw: keep(JSON.stringify(record.value)) },
-  };
+  const origin = { file, line: record.at };
+  // Too deep for JSON.stringify to write back without overflowing the stack: the message says so instead.
+  if (nestedDeeperThan(record.value, MAX_JSON_DEPTH)) {
+    return { reason: 'invalid_record', message: `record ${record.at} is ${jsonKind(record.value)} nested more than ${MAX_JSON_DEPTH} levels deep, expected an object`, origin, fields: {} };
+  }
+  return { reason: 'invalid_record', message: `record ${record.at} is ${jsonKind(record.value)}, expected an object`, origin, fields: { raw: keep(JSON.stringify(record.value)) } };
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,9 @@
 import type { ImportConfig } from '../config/load.ts';
-import { columnNames, noteFromRow } from './canonical-row.ts';
+import type { Origin, Reject } from '../core/reject.ts';
+import { columnNames, noteFromRow, type ColumnNames } from './canonical-row.ts';
 import { exportDirOf, needsInspection, withInspectedAttachments } from './inspect-attachments.ts';
 import { isObject, readJsonRecords, recordReject } from './json-records.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-shape.ts';
 import type { SourceItem, SourceReader } from './source-note.ts';
 
 type Source = ImportConfig['source'];
@@ -9,7 +11,8 @@ type Source = ImportConfig['source'];
 /**
  * Canonical JSONL: one note object a line, canonical keys (or `source.columns` renames). Values
  * may be strings, numbers (epoch dates, ids) or, for `attachments`, a real JSON array. A line
- * that is not JSON, or not an object, is a reject with its line number; reading goes on.
+ * that is not JSON, not an object, or holds a value nested too deep to write back, is a reject
+ * with its line number; reading goes on.
  */
 export function readJsonl(source: Source): SourceReader {
   const file = source.path;
@@ -23,18 +26,47 @@ export function readJsonl(source: Source): SourceReader {
           yield { kind: 'reject', reject: recordReject(record, file) };
           continue;
         }
-        const note = noteFromRow(flatRow(record.value), names, { file, line: record.at });
+        const { row, tooDeep } = flatRow(record.value);
+        const origin = { file, line: record.at };
+        if (tooDeep !== undefined) {
+          yield { kind: 'reject', reject: tooDeepReject(row, tooDeep, names, origin) };
+          continue;
+        }
+        const note = noteFromRow(row, names, origin);
         yield { kind: 'note', note: needsInspection(note) ? await withInspectedAttachments(note, exportDir) : note };
       }
     },
   };
 }
 
-/** The object as text columns, like a CSV row: what rejects.csv writes back. */
-function flatRow(value: Record<string, unknown>): Record<string, string> {
+/**
+ * The object as text columns, like a CSV row: what rejects.csv writes back. A value nested too
+ * deep for JSON.stringify (it would overflow the stack and abort the run) is left out and named
+ * in `tooDeep`: the row becomes a reject.
+ */
+function flatRow(value: Record<string, unknown>): { readonly row: Record<string, string>; readonly tooDeep: string | undefined } {
   const row: Record<string, string> = {};
+  let tooDeep: string | undefined;
   for (const [key, v] of Object.entries(value)) {
-    row[key] = typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v);
+    if (typeof v === 'string') row[key] = v;
+    else if (v === null || v === undefined) row[key] = '';
+    else if (nestedDeeperThan(v, MAX_JSON_DEPTH)) tooDeep ??= key;
+    else row[key] = JSON.stringify(v);
   }
-  return row;
+  return { row, tooDeep };
+}
+
+/** The row's other columns as read, so the reject still shows which note it was. */
+function tooDeepReject(row: Readonly<Record<string, string>>, column: string, names: ColumnNames, origin: Origin): Reject {
+  const ticket = row[names.ticket];
+  const id = row[names.id];
+  return {
+    reason: 'invalid_record',
+    message: `line ${origin.line}: "${column}" is nested more than ${MAX_JSON_DEPTH} levels deep`,
+    origin,
+    field: column,
+    ...(ticket === undefined ? {} : { ticket }),
+    ...(id === undefined ? {} : { id }),
+    fields: row,
+  };
 }

@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
+import { runCli } from '../cli/helpers.ts';
 import { draftsOf, FIXTURES, mapAll, notesOf, readAll, rejectsOf, sourceOf, tempDir, type Source } from './helpers.ts';
 
 function tempFile(name: string, content: string | Buffer): string {
@@ -24,6 +25,28 @@ function garbage(length: number): Buffer {
 }
 
 const TEN_MB = 10 * 1024 * 1024;
+
+/** JSON text of arrays nested `levels` deep: JSON.parse reads it, JSON.stringify overflows the stack on it. */
+function nested(levels: number): string {
+  return `${'['.repeat(levels)}${']'.repeat(levels)}`;
+}
+
+const DEEP = nested(200_000);
+
+/** A jsonl row whose extra column `x` nests 200,000 levels deep, then a good row. */
+const JSONL_WITH_DEEP_ROW = [
+  `{"ticket":"1","id":"1","createdAt":"2020-01-01T00:00:00Z","text":"hi","x":${DEEP}}`,
+  '{"ticket":"1","id":"2","createdAt":"2020-01-01T00:00:00Z","text":"fine","conversation":"5"}',
+  '',
+].join('\n');
+
+/** One good record a line for each JSON format, read after a bad line. */
+const GOOD_RECORD = {
+  jsonl: '{"ticket":"1","id":"2","createdAt":"2020-01-01T00:00:00Z","text":"fine"}',
+  zendesk: '{"id":1,"comments":[{"id":2,"body":"fine","created_at":"2020-01-01T00:00:00Z"}]}',
+  freshdesk: '{"id":1,"description_text":"fine","created_at":"2020-01-01T00:00:00Z"}',
+  intercom: '{"id":1,"created_at":1577836800,"source":{"body":"fine"}}',
+} as const;
 
 describe('bad input', () => {
   it('reads the complete tickets of a truncated JSON export and rejects the cut one', async () => {
@@ -96,4 +119,43 @@ describe('bad input', () => {
     const formats: Source['format'][] = ['jsonl', 'zendesk', 'freshdesk', 'intercom'];
     for (const format of formats) expect(await readAll(sourceOf(format, tempFile('empty.json', '')))).toEqual([]);
   });
+
+  it('rejects a JSONL row with a value nested 200,000 levels deep, naming the column and line, and reads on', async () => {
+    const items = await readAll(sourceOf('jsonl', tempFile('deep.jsonl', JSONL_WITH_DEEP_ROW)));
+    expect(notesOf(items).map((n) => n.id)).toEqual(['2']);
+    expect(rejectsOf(items)).toMatchObject([
+      { reason: 'invalid_record', field: 'x', ticket: '1', id: '1', origin: { line: 1 }, message: 'line 1: "x" is nested more than 64 levels deep', fields: { ticket: '1', id: '1', text: 'hi' } },
+    ]);
+  });
+
+  it.each(['jsonl', 'zendesk', 'freshdesk', 'intercom'] as const)('rejects a %s record that is an array nested 200,000 levels deep, and reads on', async (format) => {
+    const items = await readAll(sourceOf(format, tempFile('deep.json', `${DEEP}\n${GOOD_RECORD[format]}\n`)));
+    expect(notesOf(items)).toHaveLength(1);
+    expect(rejectsOf(items)).toEqual([
+      { reason: 'invalid_record', message: 'record 1 is an array nested more than 64 levels deep, expected an object', origin: { file: expect.stringMatching(/deep\.json$/) as unknown, line: 1 }, fields: {} },
+    ]);
+  });
+
+  it.each([
+    ['one a line', (ticket: string) => `${ticket}\n`],
+    ['in a JSON array', (ticket: string) => `[\n${ticket}\n]\n`],
+  ])('imports a Zendesk ticket %s whose unused fields nest 200,000 levels deep', async (_layout, file) => {
+    const ticket = `{"id":1,"custom":${DEEP},"comments":[{"id":2,"body":"fine","created_at":"2020-01-01T00:00:00Z","metadata":${DEEP}}]}`;
+    const items = await readAll(sourceOf('zendesk', tempFile('deep.json', file(ticket))));
+    expect(rejectsOf(items)).toEqual([]);
+    expect(notesOf(items).map((n) => [n.ticket, n.id, n.text])).toEqual([['1', '2', 'fine']]);
+  });
+
+  it('plans the rest of a JSONL export with a row nested 200,000 levels deep, instead of aborting', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.jsonl'), JSONL_WITH_DEEP_ROW);
+    const config = { source: { format: 'jsonl', path: 'notes.jsonl' }, target: { baseUrl: 'https://api.helpscout.net', mailboxId: 1 }, checkpoint: 'state/checkpoint.jsonl', reports: 'reports' };
+    writeFileSync(join(dir, 'import.config.json'), JSON.stringify(config));
+    const cli = await runCli(['plan', '--config', join(dir, 'import.config.json')]);
+    expect(cli.stderr).not.toMatch(/RangeError|aborted/);
+    expect(cli.code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(dir, 'reports/plan.json'), 'utf8')) as { notesToImport: number; rejectsByReason: { reason: string; count: number }[] };
+    expect(plan.notesToImport).toBe(1);
+    expect(plan.rejectsByReason.map((r) => [r.reason, r.count])).toEqual([['invalid_record', 1]]);
+  }, 60_000);
 });

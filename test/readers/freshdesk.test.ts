@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { draftsOf, FIXTURES, mapAll, notesOf, readAll, sourceOf } from './helpers.ts';
+import { draftsOf, FIXTURES, mapAll, notesOf, readAll, rejectsOf, sourceOf } from './helpers.ts';
 
 describe('freshdesk reader', () => {
   it('imports the first message from description, before the conversations', async () => {
@@ -90,5 +90,19 @@ describe('freshdesk reader', () => {
     expect(drafts[0]?.text).toContain(
       '<li><a href="https://s3.amazonaws.com/cdn.freshdesk.com/data/helpdesk/attachments/production/11/original/screenshot.png?X-Amz-Expires=300&amp;X-Amz-Signature=abc">screenshot.png</a></li>',
     );
+  });
+
+  it('rejects a ticket whose conversations (or v1 notes) are not a list, naming the field and the ticket', async () => {
+    const items = await readAll(sourceOf('freshdesk', 'freshdesk_conversations_not_an_array.json'));
+    expect(notesOf(items).map((n) => [n.ticket, n.id])).toEqual([
+      ['13', 'description'],
+      ['15', 'description'],
+      ['15', '1501'],
+    ]);
+    expect(rejectsOf(items).map((r) => [r.reason, r.field, r.origin.line, r.message])).toEqual([
+      ['invalid_record', 'conversations', 1, 'Freshdesk ticket 11: "conversations" is an object, expected an array'],
+      ['invalid_record', 'conversations', 2, 'Freshdesk ticket 12: "conversations" is a string, expected an array'],
+      ['invalid_record', 'notes', 4, 'Freshdesk ticket 14: "notes" is an object, expected an array'],
+    ]);
   });
 });

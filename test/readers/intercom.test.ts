@@ -103,4 +103,19 @@ describe('intercom reader', () => {
     ]);
     expect(drafts[4]?.text).toBe('<p><em>Imported from ticket #9201 · Ann Admin · system</em></p>Conversation closed by Ann Admin');
   });
+
+  it('rejects a conversation whose parts are not a list, naming the field and the conversation', async () => {
+    const items = await readAll(sourceOf('intercom', 'intercom_conversation_parts_not_an_array.json'));
+    expect(notesOf(items).map((n) => [n.ticket, n.id])).toEqual([
+      ['9305', 'source'],
+      ['9306', 'source'],
+      ['9306', 'q1'],
+    ]);
+    expect(rejectsOf(items).map((r) => [r.reason, r.field, r.origin.line, r.message])).toEqual([
+      ['invalid_record', 'conversation_parts.conversation_parts', 1, 'Intercom conversation 9301: "conversation_parts.conversation_parts" is an object, expected an array'],
+      ['invalid_record', 'conversation_parts', 2, 'Intercom conversation 9302: "conversation_parts" is a string, expected an object'],
+      ['invalid_record', 'conversation_parts.conversation_parts', 3, 'Intercom conversation 9303: "conversation_parts.conversation_parts" is a number, expected an array'],
+      ['invalid_record', 'ticket_parts.ticket_parts', 4, 'Intercom conversation 9304: "ticket_parts.ticket_parts" is a string, expected an array'],
+    ]);
+  });
 });

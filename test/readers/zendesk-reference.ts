@@ -117,7 +117,11 @@ function fromTicket(ticket: Json, people: RefPeople): RefTicket {
   const requester = personOf(ticket.requester);
   const withEmbedded = people.withEmbedded([ticket.requester, ticket.submitter, ticket.assignee]);
   const channel = text_(object(ticket.via)?.channel);
-  const comments = (Array.isArray(ticket.comments) ? (ticket.comments as unknown[]) : []).map(object).filter((c) => c !== undefined);
+  // Comments that are there but no list reject the ticket (the random exports only write an object).
+  if (ticket.comments !== undefined && ticket.comments !== null && !Array.isArray(ticket.comments)) {
+    throw new InputError('invalid_record', `Zendesk ticket ${id}: "comments" is ${typeof ticket.comments === 'object' ? 'an object' : `a ${typeof ticket.comments}`}, expected an array`, 'comments');
+  }
+  const comments = ((ticket.comments ?? []) as unknown[]).map(object).filter((c) => c !== undefined);
   const messages = comments.length > 0 ? comments.map((comment) => commentMessage(comment, withEmbedded, channel)) : descriptionMessage(ticket, withEmbedded, channel);
   const subject = text_(ticket.subject) ?? text_(ticket.raw_subject);
   return {

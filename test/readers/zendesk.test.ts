@@ -107,4 +107,17 @@ describe('zendesk reader', () => {
     ]);
     expect(notesOf(items)[0]).toMatchObject({ author: 'Rae Requester', channel: 'web', customerEmail: 'rae@example.com' });
   });
+
+  it('rejects a ticket whose comments are not a list, naming the field and the ticket, instead of dropping it', async () => {
+    const items = await readAll(sourceOf('zendesk', 'zendesk_comments_not_an_array.ndjson'));
+    expect(notesOf(items).map((n) => [n.ticket, n.id])).toEqual([
+      ['804', 'description'],
+      ['805', '8051'],
+    ]);
+    expect(rejectsOf(items).map((r) => [r.reason, r.field, r.origin.line, r.message])).toEqual([
+      ['invalid_record', 'comments', 1, 'Zendesk ticket 801: "comments" is an object, expected an array'],
+      ['invalid_record', 'comments', 2, 'Zendesk ticket 802: "comments" is a string, expected an array'],
+      ['invalid_record', 'comments', 3, 'Zendesk ticket 803: "comments" is a number, expected an array'],
+    ]);
+  });
 });

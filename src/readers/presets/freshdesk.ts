@@ -1,7 +1,7 @@
 import { normaliseAttachments } from '../attachment-normalise.ts';
-import { asArray, asObject, asText, asTimestamp, type JsonObject } from './json-value.ts';
+import { asObject, asText, asTimestamp, type JsonObject } from './json-value.ts';
 import { displayName, personOf, type People } from './people.ts';
-import { messageBody, requiredId, type Preset, type PresetMessage, type PresetTicket } from './preset.ts';
+import { listAt, messageBody, requiredId, type Preset, type PresetMessage, type PresetTicket } from './preset.ts';
 
 /**
  * Freshdesk API v2 tickets as `GET /api/v2/tickets/{id}?include=conversations,requester`
@@ -41,7 +41,7 @@ function fromTicket(ticket: JsonObject, knownPeople: People): PresetTicket {
       attachments: descriptionAttachments,
     });
   }
-  for (const value of asArray(ticket.conversations)) {
+  for (const value of listAt(ticket, ['conversations'], `Freshdesk ticket ${id}`)) {
     const entry = asObject(value);
     if (entry === undefined) continue;
     const author = authorOf(entry.user_id, entry.from_email) ?? sideOf(entry.incoming);
@@ -68,13 +68,14 @@ function fromTicket(ticket: JsonObject, knownPeople: People): PresetTicket {
 
 /** v1 → v2 names: `display_id` is the number agents know (v2's `id`), notes are conversations. */
 function fromLegacy(t: JsonObject): JsonObject {
+  const id = t.display_id ?? t.id;
   return {
     ...t,
-    id: t.display_id ?? t.id,
+    id,
     description: t.description_html,
     description_text: t.description,
     requester: t.requester ?? { name: t.requester_name },
-    conversations: asArray(t.notes).map((wrapped) => {
+    conversations: listAt(t, ['notes'], `Freshdesk ticket ${requiredId(id, 'id', 'Freshdesk ticket')}`).map((wrapped) => {
       const note = asObject(asObject(wrapped)?.note) ?? {};
       return { ...note, body: note.body_html, body_text: note.body };
     }),

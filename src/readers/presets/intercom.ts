@@ -1,7 +1,7 @@
 import { normaliseAttachments } from '../attachment-normalise.ts';
-import { asArray, asObject, asText, asTimestamp, type JsonObject } from './json-value.ts';
+import { asObject, asText, asTimestamp, type JsonObject } from './json-value.ts';
 import { displayName, personOf } from './people.ts';
-import { messageBody, requiredId, type Preset, type PresetMessage, type PresetOptions } from './preset.ts';
+import { listAt, messageBody, requiredId, type Preset, type PresetMessage, type PresetOptions } from './preset.ts';
 
 /**
  * Intercom conversations as `GET /conversations/{id}` returns them (one a line, an array, or the
@@ -17,7 +17,7 @@ export const intercom: Preset = {
   ticketOf(record, options) {
     const ticket = requiredId(record.id, 'id', 'Intercom conversation');
     const first = asObject(record.source) ?? asObject(record.conversation_message);
-    const parts = asArray(asObject(record.conversation_parts)?.conversation_parts ?? asObject(record.ticket_parts)?.ticket_parts)
+    const parts = partsOf(record, `Intercom conversation ${ticket}`)
       .map(asObject)
       .filter((part) => part !== undefined);
     const messages: PresetMessage[] = [];
@@ -38,6 +38,12 @@ export const intercom: Preset = {
     };
   },
 };
+
+/** Conversations list their parts in `conversation_parts`, tickets in `ticket_parts`. */
+function partsOf(record: JsonObject, what: string): readonly unknown[] {
+  const parts = listAt(record, ['conversation_parts', 'conversation_parts'], what);
+  return parts.length > 0 ? parts : listAt(record, ['ticket_parts', 'ticket_parts'], what);
+}
 
 /** Parts that are messages even when their body is empty (then they only carry attachments). */
 const MESSAGE_PARTS = new Set(['comment', 'note', 'quick_reply']);

@@ -1,7 +1,8 @@
 import { InputError } from '../../core/errors.ts';
 import { isBlankHtml } from '../../mapper/html.ts';
+import { jsonKind } from '../json-shape.ts';
 import type { SourceAttachment, SourceNote } from '../source-note.ts';
-import { asText, type JsonObject } from './json-value.ts';
+import { asObject, asText, type JsonObject } from './json-value.ts';
 import type { People } from './people.ts';
 
 /** Ticket-level facts shared by all of a ticket's notes. */
@@ -52,4 +53,26 @@ export function requiredId(value: unknown, field: string, what: string): string 
   const id = asText(value);
   if (id === undefined) throw new InputError('invalid_record', `${what} without "${field}"`, field);
   return id;
+}
+
+/**
+ * The record's list of messages at `path` (`comments`, `conversation_parts.conversation_parts`):
+ * absent or null is none. Anything else that is not a list makes the record one reject naming
+ * the field and `what` (the ticket): read as an empty list, the ticket vanished with no note
+ * and no reject.
+ */
+export function listAt(record: JsonObject, path: readonly string[], what: string): readonly unknown[] {
+  let value: unknown = record;
+  for (const [i, segment] of path.entries()) {
+    const parent = asObject(value);
+    if (parent === undefined) throw notA('an object', value, path.slice(0, i).join('.'), what);
+    value = parent[segment];
+    if (value === undefined || value === null) return [];
+  }
+  if (!Array.isArray(value)) throw notA('an array', value, path.join('.'), what);
+  return value;
+}
+
+function notA(expected: string, value: unknown, field: string, what: string): InputError {
+  return new InputError('invalid_record', `${what}: "${field}" is ${jsonKind(value)}, expected ${expected}`, field);
 }

@@ -1,7 +1,7 @@
 import { normaliseAttachments } from '../attachment-normalise.ts';
 import { asArray, asObject, asText, asTimestamp, type JsonObject } from './json-value.ts';
 import { displayName, personOf, type People } from './people.ts';
-import { messageBody, requiredId, type Preset, type PresetMessage, type PresetOptions, type PresetTicket, type TicketFacts, type WritablePresetMessage } from './preset.ts';
+import { listAt, messageBody, requiredId, type Preset, type PresetMessage, type PresetOptions, type PresetTicket, type TicketFacts, type WritablePresetMessage } from './preset.ts';
 
 /**
  * Zendesk. Three record shapes, told apart by their keys:
@@ -27,7 +27,7 @@ function fromTicket(ticket: JsonObject, options: PresetOptions): PresetTicket {
   const ticketChannel = asText(asObject(ticket.via)?.channel);
   const defaults: CommentDefaults = { people, channel: ticketChannel, author: undefined, createdAt: undefined };
   const messages: PresetMessage[] = [];
-  for (const value of asArray(ticket.comments)) {
+  for (const value of listAt(ticket, ['comments'], `Zendesk ticket ${id}`)) {
     const comment = asObject(value);
     if (comment !== undefined) messages.push(commentMessage(comment, defaults));
   }
