@@ -1,5 +1,5 @@
 /** One line of the append-only checkpoint log. Field names are short: a big import writes millions. */
-export type CheckpointEvent = HeaderEvent | IndexedEvent | IntentEvent | DoneEvent | AbortedEvent | RejectedEvent | MovedEvent;
+export type CheckpointEvent = HeaderEvent | IndexedEvent | IntentEvent | DoneEvent | AbortedEvent | RejectedEvent | MovedEvent | FoundEvent;
 
 export type StepKind = 'add-note' | 'create-conversation' | 'link-note';
 
@@ -10,7 +10,7 @@ export function targetKindOf(conversation: number | undefined): TargetKind {
   return conversation === undefined ? 'new' : 'existing';
 }
 
-export const EVENT_TYPES = ['header', 'indexed', 'intent', 'done', 'aborted', 'rejected', 'moved'] as const;
+export const EVENT_TYPES = ['header', 'indexed', 'intent', 'done', 'aborted', 'rejected', 'moved', 'found'] as const;
 
 /** One input file as it was when the import started. */
 export interface FileFingerprint {
@@ -108,5 +108,14 @@ export interface MovedEvent {
   readonly t: 'moved';
   readonly from: number;
   readonly to: number;
+  readonly at: number;
+}
+
+/** `verify` found the threads of landed notes whose thread ids were not known: for the id map. */
+export interface FoundEvent {
+  readonly t: 'found';
+  readonly conversation: number;
+  readonly keys: readonly string[];
+  readonly threads: readonly number[];
   readonly at: number;
 }

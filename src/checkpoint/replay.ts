@@ -355,6 +355,9 @@ export function replayCheckpoint(path: string): ReplayedState {
       case 'moved':
         state.moved.set(event.from, event.to);
         break;
+      case 'found':
+        // thread ids for the id map (checkpoint/landed.ts): nothing a run needs
+        break;
     }
   });
   // A note counts once, by the first `done` that names it.

@@ -12,3 +12,9 @@ export function noteKey(ticket: string, id: string): string {
 export function noteIdOf(key: string): string {
   return key.slice(key.indexOf(':') + 1);
 }
+
+/** The ticket id inside a key, decoded: the inverse of `noteKey`'s ticket part. */
+export function ticketOfKey(key: string): string {
+  const ticket = key.slice(0, key.indexOf(':'));
+  return ticket.includes('%') ? ticket.replaceAll('%3A', ':').replaceAll('%25', '%') : ticket;
+}

@@ -4,11 +4,11 @@ import { dirname } from 'node:path';
 import PQueue from 'p-queue';
 import { targetKindOf, type DoneEvent, type HeaderEvent, type IntentEvent, type TargetKind } from '../checkpoint/events.ts';
 import { acquireLock } from '../checkpoint/lock.ts';
+import { landedNotes, type LandedNote } from '../checkpoint/landed.ts';
 import { LogWriter } from '../checkpoint/log-writer.ts';
 import { replayCheckpoint, threadsLoggedIn, type ReplayedState } from '../checkpoint/replay.ts';
-import { dropIndex, loadIndex, saveIndex, type SavedIndex } from '../checkpoint/index-file.ts';
 import { unwritable } from '../checkpoint/unwritable.ts';
-import { SpoolReader, SpoolWriter } from '../checkpoint/spool.ts';
+import { SpoolReader } from '../checkpoint/spool.ts';
 import type { ImportConfig } from '../config/load.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Reject } from '../core/reject.ts';
@@ -24,7 +24,7 @@ import type { ConversationFacts } from '../plan/facts.ts';
 import type { NoteTable } from '../plan/note-table.ts';
 import type { PlanCounts } from '../plan/plan.ts';
 import { describeChanges, fingerprintsOf, type Fingerprints } from './fingerprints.ts';
-import { indexSource } from './index-pass.ts';
+import { indexOnce } from './index-once.ts';
 import { noteResults, settledRejects, type NoteResult } from './results.ts';
 import { selectNotes, type Selection } from './selection.ts';
 import { settleFromCheckpoint } from './settled.ts';
@@ -71,8 +71,10 @@ export interface RunResult {
   readonly durationMs: number;
   /** Every reject: rows the reader or mapper refused, and notes refused later (planner, Help Scout). */
   readonly rejects: readonly Reject[];
-  /** One discriminated result per note: done | moved | rejected | in-doubt | left. */
+  /** One discriminated result per note of this export: done | moved | rejected | in-doubt | left. */
   results(): Iterable<NoteResult>;
+  /** Every note the import ever landed, all runs and deltas, from the checkpoint: the id map. */
+  landed(): Iterable<LandedNote>;
 }
 
 /** `hs-import run`: index the export, settle what an earlier run left in doubt, plan, deliver. */
@@ -201,6 +203,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         durationMs: Date.now() - started,
         rejects: [...indexed.rejects, ...settledRejects(table, outcome, finalSpool)],
         results: () => noteResults(table, outcome),
+        landed: () => landedNotes(config.checkpoint),
       };
     } finally {
       spool?.close();
@@ -214,22 +217,6 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
 
 function progress(options: RunOptions, phase: RunProgress['phase'], total: number, done: number, rejected: number, rateLimited: number, paused: boolean): void {
   options.onProgress?.({ phase, total, done, rejected, rateLimited, paused });
-}
-
-/**
- * Pass 1, once per import: a resumed run plans from the index saved beside the spool (same
- * config, same input, same spool) instead of parsing the export again (DESIGN §6).
- */
-async function indexOnce(config: ImportConfig, fingerprints: Fingerprints, spoolPath: string, onRow: (rows: number) => void): Promise<{ indexed: SavedIndex; reused: boolean }> {
-  const indexPath = `${config.checkpoint}.index`;
-  const fingerprint = `${fingerprints.config}:${fingerprints.input}`;
-  const saved = loadIndex(indexPath, fingerprint, spoolPath);
-  if (saved) return { indexed: saved, reused: true };
-  // An index must never outlive the spool it points into.
-  dropIndex(indexPath);
-  const indexed = await indexSource(config, new SpoolWriter(spoolPath), Date.now(), onRow);
-  saveIndex(indexPath, fingerprint, spoolPath, indexed);
-  return { indexed, reused: false };
 }
 
 function headerEvent(importId: string, fingerprints: Fingerprints, forced: boolean): HeaderEvent {

@@ -94,7 +94,7 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     'rejects.csv': rejectsCsv(rejects),
   };
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-  writeLines(join(dir, 'id-map.csv'), idMapLines(result.results()));
+  writeLines(join(dir, 'id-map.csv'), idMapLines(result.landed()));
   return { files: [...Object.keys(files), 'id-map.csv'].map((name) => join(dir, name)), lines };
 }
 

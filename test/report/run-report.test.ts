@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyStats } from '../../src/deliver/context.ts';
-import type { NoteResult } from '../../src/pipeline/results.ts';
+import type { LandedNote } from '../../src/checkpoint/landed.ts';
 import type { RunResult } from '../../src/pipeline/run-import.ts';
 import type { PlanCounts } from '../../src/plan/plan.ts';
 import { idMapLines } from '../../src/report/id-map.ts';
@@ -16,7 +16,7 @@ afterEach(() => {
 
 const NO_PLAN: PlanCounts = { notes: 0, lanes: 0, existingConversations: 0, newConversations: 0, continuations: 0, addNoteRequests: 0, createRequests: 0, linkRequests: 0, lookupRequests: 0, maxNotesPerLane: 0, p95NotesPerLane: 0 };
 
-function runResult(results: () => Iterable<NoteResult>, notes: number): RunResult {
+function runResult(landed: () => Iterable<LandedNote>, notes: number): RunResult {
   return {
     simulated: true,
     baseUrl: 'http://127.0.0.1:1',
@@ -31,27 +31,28 @@ function runResult(results: () => Iterable<NoteResult>, notes: number): RunResul
     rate: { unitsSpent: 0, pauses: 0, pausedMs: 0, unitsPerWindow: 400, windowMs: 60_000 },
     durationMs: 1000,
     rejects: [],
-    results,
+    results: () => [],
+    landed,
   };
 }
 
 describe('run report id-map.csv', () => {
-  it('holds every done and moved note line for line, across many 1 MB blocks and with multi-byte text', () => {
+  it('holds every landed note line for line, across many 1 MB blocks and with multi-byte text', () => {
     dir = mkdtempSync(join(tmpdir(), 'hs-import-run-report-'));
     // About 4 MB of lines: tickets with accents and emoji (2 to 4 UTF-8 bytes per character), one very long.
-    const results = function* (): Generator<NoteResult> {
+    const landed = function* (): Generator<LandedNote> {
       for (let i = 0; i < 60_000; i++) {
         const ticket = i === 30_000 ? 'é'.repeat(700_000) : `tïcket-🎫-${i % 977}`;
         const key = `${ticket}:${i}`;
-        if (i % 10 === 9) yield { key, ticket, id: String(i), status: 'left' };
-        else if (i % 10 === 8) yield { key, ticket, id: String(i), status: 'moved', conversation: 7000 + i, thread: 9_000_000 + i, from: 42 };
-        else yield { key, ticket, id: String(i), status: 'done', conversation: 7000 + (i % 1234), ...(i % 2 === 0 ? { thread: 9_000_000 + i } : {}) };
+        const kind = 'add-note' as const;
+        if (i % 10 === 8) yield { key, step: `note:${key}`, kind, conversation: 7000 + i, thread: 9_000_000 + i, mergedFrom: 42 };
+        else yield { key, step: `note:${key}`, kind, conversation: 7000 + (i % 1234), ...(i % 2 === 0 ? { thread: 9_000_000 + i } : {}) };
       }
     };
-    writeRunReport(dir, runResult(results, 60_000));
+    writeRunReport(dir, runResult(landed, 60_000));
     const written = readFileSync(join(dir, 'id-map.csv'), 'utf8');
-    expect(written).toBe([...idMapLines(results())].join(''));
-    expect(written.split('\n')).toHaveLength(1 + 54_000 + 1);
+    expect(written).toBe([...idMapLines(landed())].join(''));
+    expect(written.split('\n')).toHaveLength(1 + 60_000 + 1);
     expect(written.length).toBeGreaterThan(2_000_000);
   });
 });
