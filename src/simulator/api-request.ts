@@ -3,7 +3,7 @@ import type { SimulatorState } from './state.ts';
 
 /** What an API route handler gets: the request already authenticated, rate limited and read. */
 export interface ApiRequest {
-  /** The conversation id from the path, when the route has one. */
+  /** The id from the path (a conversation's or a user's), when the route has one. */
   id: number;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;

@@ -5,6 +5,7 @@ import { emptyResponse, jsonResponse, type SimResponse } from './respond.ts';
 import { seedConversation } from './seed.ts';
 import { SeedError, parseSeedFile } from './seed-schema.ts';
 import type { SimulatorState } from './state.ts';
+import { addThreads, copyThread, deleteThread } from './tamper.ts';
 import type { TokenStore } from './token-store.ts';
 
 export const CONTROL_PREFIX = '/__sim/';
@@ -59,6 +60,12 @@ function route(parts: ControlParts, method: string, path: string, body: Buffer):
       return merge(parts, parseJson(body));
     case 'POST config':
       return patchConfig(parts, parseJson(body));
+    case 'POST delete-thread':
+      return deleteThread(state, parseJson(body));
+    case 'POST copy-thread':
+      return copyThread(state, parseJson(body));
+    case 'POST add-threads':
+      return addThreads(state, parseJson(body));
     case 'POST expire-tokens':
       parts.tokens.revokeAll();
       return emptyResponse(204);

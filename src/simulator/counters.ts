@@ -11,7 +11,14 @@ export interface CountersSnapshot {
   peakConcurrency: number;
   tokensIssued: number;
   notesCreated: number;
+  customerThreadsCreated: number;
+  repliesCreated: number;
   conversationsCreated: number;
+  /**
+   * Threads the API stored (notes, customer, reply, and each thread of Create Conversation)
+   * whose request did not say `imported: true`: in Help Scout each one may email a customer.
+   */
+  threadsNotImported: number;
 }
 
 export class Counters {
@@ -23,7 +30,10 @@ export class Counters {
   peakConcurrency = 0;
   tokensIssued = 0;
   notesCreated = 0;
+  customerThreadsCreated = 0;
+  repliesCreated = 0;
   conversationsCreated = 0;
+  threadsNotImported = 0;
 
   countRequest(endpoint: string, outcome: number | 'reset' | 'lost'): void {
     let byOutcome = this.requests.get(endpoint);
@@ -57,7 +67,10 @@ export class Counters {
     this.peakConcurrency = this.inFlight;
     this.tokensIssued = 0;
     this.notesCreated = 0;
+    this.customerThreadsCreated = 0;
+    this.repliesCreated = 0;
     this.conversationsCreated = 0;
+    this.threadsNotImported = 0;
   }
 
   snapshot(): CountersSnapshot {
@@ -72,7 +85,10 @@ export class Counters {
       peakConcurrency: this.peakConcurrency,
       tokensIssued: this.tokensIssued,
       notesCreated: this.notesCreated,
+      customerThreadsCreated: this.customerThreadsCreated,
+      repliesCreated: this.repliesCreated,
       conversationsCreated: this.conversationsCreated,
+      threadsNotImported: this.threadsNotImported,
     };
   }
 }

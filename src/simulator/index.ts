@@ -17,7 +17,7 @@ export { DEMO_CREDENTIAL } from './config.ts';
 export { dumpState, type StateDump } from './dump.ts';
 export { SeedError } from './seed-schema.ts';
 export { SimulatorState } from './state.ts';
-export type { SeedConversation, SeedFile, SimConfig, SimConversation, SimThread } from './types.ts';
+export type { SeedConversation, SeedFile, SeedUser, SimConfig, SimConversation, SimThread } from './types.ts';
 
 export interface SimulatorOptions {
   /** 0 (default): a random free port. */

@@ -1,10 +1,12 @@
 import type { ApiRequest } from './api-request.ts';
 import type { SimResponse } from './respond.ts';
 import { createConversation } from './routes/create-conversation.ts';
-import { createNote } from './routes/create-note.ts';
+import { createCustomerThread, createNote, createReply } from './routes/create-thread.ts';
 import { getConversation } from './routes/get-conversation.ts';
+import { getUser } from './routes/get-user.ts';
 import { listConversations } from './routes/list-conversations.ts';
 import { listThreads } from './routes/list-threads.ts';
+import { listUsers } from './routes/list-users.ts';
 
 export type ApiHandler = (request: ApiRequest) => SimResponse;
 
@@ -18,6 +20,10 @@ const ROUTES: readonly Route[] = [
   { template: '/v2/conversations/{id}', handlers: { GET: getConversation } },
   { template: '/v2/conversations/{id}/threads', handlers: { GET: listThreads } },
   { template: '/v2/conversations/{id}/notes', handlers: { POST: createNote } },
+  { template: '/v2/conversations/{id}/customer', handlers: { POST: createCustomerThread } },
+  { template: '/v2/conversations/{id}/reply', handlers: { POST: createReply } },
+  { template: '/v2/users', handlers: { GET: listUsers } },
+  { template: '/v2/users/{id}', handlers: { GET: getUser } },
 ];
 
 /** A route ready for matching: its segments, and per method the handler and counter key, built once. */

@@ -1,5 +1,5 @@
 import { parseHelpScoutDate } from './dates.ts';
-import type { FaultConfig, SeedConversation, SeedFile, TokenConfig } from './types.ts';
+import type { FaultConfig, SeedConversation, SeedFile, SeedUser, TokenConfig } from './types.ts';
 
 /** A seed file (or control-surface payload) that does not fit; lists every problem at once. */
 export class SeedError extends Error {
@@ -97,6 +97,24 @@ function readConversation(r: Reader, v: unknown, path: string): SeedConversation
   });
 }
 
+function readUser(r: Reader, v: unknown, path: string): SeedUser {
+  const o = r.object(v, path) ?? {};
+  return {
+    id: r.required(r.int(o['id'], `${path}.id`, 1), `${path}.id`),
+    firstName: r.string(o['firstName'], `${path}.firstName`) ?? 'User',
+    lastName: r.string(o['lastName'], `${path}.lastName`) ?? String(o['id']),
+    email: r.string(o['email'], `${path}.email`) ?? `user-${String(o['id'])}@example.com`,
+    ...defined<Omit<SeedUser, 'id' | 'firstName' | 'lastName' | 'email'>>({
+      alternateEmails: r
+        .array(o['alternateEmails'], `${path}.alternateEmails`)
+        ?.map((e, j) => r.required(r.string(e, `${path}.alternateEmails[${j}]`), `${path}.alternateEmails[${j}]`)),
+      role: r.oneOf(o['role'], `${path}.role`, ['owner', 'admin', 'user'] as const),
+      type: r.oneOf(o['type'], `${path}.type`, ['user', 'team'] as const),
+      invited: r.bool(o['invited'], `${path}.invited`),
+    }),
+  };
+}
+
 function readSeed(r: Reader, o: Obj): SeedFile {
   const rateLimit = o['rateLimit'];
   const rl = rateLimit === null || rateLimit === undefined ? undefined : r.object(rateLimit, 'rateLimit');
@@ -133,16 +151,7 @@ function readSeed(r: Reader, o: Obj): SeedFile {
         name: r.string(mo['name'], `mailboxes[${i}].name`) ?? `Mailbox ${String(mo['id'])}`,
       };
     }),
-    users: r.array(o['users'], 'users')?.map((u, i) => {
-      const uo = r.object(u, `users[${i}]`) ?? {};
-      const p = `users[${i}]`;
-      return {
-        id: r.required(r.int(uo['id'], `${p}.id`, 1), `${p}.id`),
-        firstName: r.string(uo['firstName'], `${p}.firstName`) ?? 'User',
-        lastName: r.string(uo['lastName'], `${p}.lastName`) ?? String(uo['id']),
-        email: r.string(uo['email'], `${p}.email`) ?? `user-${String(uo['id'])}@example.com`,
-      };
-    }),
+    users: r.array(o['users'], 'users')?.map((u, i) => readUser(r, u, `users[${i}]`)),
     conversations: r
       .array(o['conversations'], 'conversations')
       ?.map((c, i) => readConversation(r, c, `conversations[${i}]`))

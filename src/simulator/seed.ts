@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { parseHelpScoutDate } from './dates.ts';
 import { SeedError, parseSeedConversation, parseSeedFile } from './seed-schema.ts';
 import type { NewThread, SimulatorState } from './state.ts';
-import type { SeedConversation, SeedFile, SimConversation } from './types.ts';
+import type { SeedConversation, SeedFile, SeedUser, SimConversation } from './types.ts';
 
 const DEFAULT_MAILBOXES = [{ id: 1, name: 'Support' }];
-const DEFAULT_USERS = [{ id: 1, firstName: 'Ada', lastName: 'Admin', email: 'ada@example.com' }];
+const DEFAULT_USERS: readonly SeedUser[] = [{ id: 1, firstName: 'Ada', lastName: 'Admin', email: 'ada@example.com', role: 'owner' }];
 /** Seeded history is dated in the past and deterministic, so imported notes interleave with it. */
 const DEFAULT_CREATED_AT = '2024-01-15T09:00:00Z';
 const HOUR_MS = 3_600_000;
@@ -23,9 +23,13 @@ export async function loadSeedFile(path: string): Promise<SeedFile> {
 /** Fills a fresh state with the seed's account: mailboxes, users, conversations, merges. */
 export function applySeed(state: SimulatorState, seed: SeedFile): void {
   for (const mailbox of seed.mailboxes ?? DEFAULT_MAILBOXES) state.mailboxes.set(mailbox.id, mailbox);
-  for (const user of seed.users ?? DEFAULT_USERS) state.users.set(user.id, user);
+  const problems: string[] = [];
+  for (const [i, user] of (seed.users ?? DEFAULT_USERS).entries()) {
+    if (state.users.has(user.id)) problems.push(`users[${i}].id: user ${user.id} is defined twice`);
+    state.users.set(user.id, user);
+  }
   const conversations = seed.conversations ?? [];
-  const problems = conversations.flatMap((c, i) => conversationProblems(state, c, `conversations[${i}]`, conversations));
+  problems.push(...conversations.flatMap((c, i) => conversationProblems(state, c, `conversations[${i}]`, conversations)));
   if (problems.length > 0) throw new SeedError(problems);
   for (const c of conversations) addSeedConversation(state, c);
   for (const c of conversations) if (c.mergedInto !== undefined) state.merge(c.id, c.mergedInto);

@@ -142,6 +142,14 @@ export class SimulatorState {
     return thread;
   }
 
+  /** Takes a thread out (a tamper for tests); its id is never handed out again. False if it is not there. */
+  removeThread(conversation: SimConversation, threadId: number): boolean {
+    const at = conversation.threads.findIndex((t) => t.id === threadId);
+    if (at === -1) return false;
+    conversation.threads.splice(at, 1);
+    return true;
+  }
+
   /** A conversation that accepts writes under this id; merged ids are gone for writes (404). */
   writeTarget(id: number): WriteTarget {
     const conversation = this.conversations.get(id);

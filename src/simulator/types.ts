@@ -37,11 +37,22 @@ export interface SeedMailbox {
   name: string;
 }
 
+export type UserRole = 'owner' | 'admin' | 'user';
+export type UserType = 'user' | 'team';
+
 export interface SeedUser {
   id: number;
   firstName: string;
   lastName: string;
   email: string;
+  /** Default `[]`. */
+  alternateEmails?: string[];
+  /** Default `user`. */
+  role?: UserRole;
+  /** Default `user`. */
+  type?: UserType;
+  /** Has not accepted the invitation yet; List Users still lists it ("including those who have not yet accepted"). */
+  invited?: boolean;
 }
 
 export interface SeedConversation {

@@ -1,5 +1,8 @@
 import type { SimulatorState } from './state.ts';
-import type { SimConversation, SimPerson, SimThread } from './types.ts';
+import type { SeedUser, SimConversation, SimPerson, SimThread } from './types.ts';
+
+/** Seeds carry no dates for users; one fixed past date keeps answers deterministic. */
+const USER_DATE = '2020-01-01T00:00:00Z';
 
 /** JSON of a person as v2 embeds it (`first`/`last`, not v1's `firstName`/`lastName`). */
 function personView(state: SimulatorState, person: SimPerson): Record<string, unknown> {
@@ -90,5 +93,27 @@ export function conversationView(
       threads: { href: `${self}/threads/` },
       web: { href: `https://secure.helpscout.net/conversation/${id}/${conversation.number}/` },
     },
+  };
+}
+
+/**
+ * A user as List Users / Get User answer it. `photoUrl`, `jobTitle`, `phone` are left out (seeds
+ * have none); nothing tells an invited user apart, as in the documented shape.
+ */
+export function userView(baseUrl: string, user: SeedUser): Record<string, unknown> {
+  return {
+    id: user.id,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    email: user.email,
+    role: user.role ?? 'user',
+    timezone: 'UTC',
+    createdAt: USER_DATE,
+    updatedAt: USER_DATE,
+    type: user.type ?? 'user',
+    mention: user.firstName.toLowerCase(),
+    initials: `${user.firstName.charAt(0)}${user.lastName.charAt(0)}`.toUpperCase(),
+    alternateEmails: user.alternateEmails ?? [],
+    _links: { self: { href: `${baseUrl}/v2/users/${user.id}` } },
   };
 }

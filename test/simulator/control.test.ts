@@ -78,6 +78,9 @@ describe('control surface /__sim', () => {
       rateLimited: 1,
       tokensIssued: 1,
       notesCreated: 1,
+      customerThreadsCreated: 0,
+      repliesCreated: 0,
+      threadsNotImported: 0,
       faults: { serverError: 0, reset: 0, lostResponse: 0, latency: 0 },
     });
     expect(counters['peakConcurrency']).toBeGreaterThanOrEqual(1);

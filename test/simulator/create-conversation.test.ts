@@ -103,24 +103,54 @@ describe('POST /v2/conversations', () => {
     }
   });
 
-  it('thread types customer|reply|note|chat|phone; a reply is listed as a "message" by the user', async () => {
+  it('thread types customer|reply|note|chat|phone; a reply is listed as a "message" by the user, customer threads by their customer', async () => {
     const sim = await startTestSimulator();
     const threads = ['customer', 'reply', 'note', 'chat', 'phone'].map((type, i) => ({
       type,
       text: type,
+      ...(type === 'note' ? {} : { customer: { email: 'writer@example.com' } }),
       imported: true,
       createdAt: `2019-03-01T12:00:0${i}Z`,
     }));
     const response = await sim.api('POST', '/v2/conversations', conversation({ threads }));
     expect(response.status).toBe(201);
     const stored = sim.state.conversations.get(Number(response.headers.get('resource-id')));
-    expect(stored?.threads.map((t) => [t.type, t.createdBy.type])).toEqual([
-      ['customer', 'customer'],
-      ['message', 'user'],
-      ['note', 'user'],
-      ['chat', 'customer'],
-      ['phone', 'customer'],
+    const writer = stored?.threads[0]?.createdBy.id;
+    expect(writer).not.toBe(stored?.customer.id);
+    expect(stored?.threads.map((t) => [t.type, t.createdBy.type, t.createdBy.id])).toEqual([
+      ['customer', 'customer', writer],
+      ['message', 'user', 1],
+      ['note', 'user', 1],
+      ['chat', 'customer', writer],
+      ['phone', 'customer', writer],
     ]);
+  });
+
+  it.each(['customer', 'reply', 'chat', 'phone'])('a %s thread needs "customer", as on its own endpoint: 400 at threads[i].customer', async (type) => {
+    const sim = await startTestSimulator();
+    const response = await sim.api('POST', '/v2/conversations', conversation({ threads: [noteThread(1), { type, text: 'hi', imported: true }] }));
+    expect(response.status).toBe(400);
+    expect((await vndError(response))._embedded.errors.map((e) => e.path)).toEqual(['threads[1].customer']);
+    expect(sim.state.counters.conversationsCreated).toBe(0);
+  });
+
+  it('each thread is imported only by its own imported: true; the others count in threadsNotImported', async () => {
+    const sim = await startTestSimulator();
+    const unmarked = { type: 'reply', text: 'no flag', customer: { email: 'c@example.com' } };
+    const response = await sim.api('POST', '/v2/conversations', conversation({ imported: true, threads: [noteThread(1), unmarked, { ...unmarked, imported: false }] }));
+    expect(response.status).toBe(201);
+    const stored = sim.state.conversations.get(Number(response.headers.get('resource-id')));
+    expect(stored?.threads.map((t) => t.imported).sort()).toEqual([false, false, true]);
+    expect(sim.state.counters.snapshot().threadsNotImported).toBe(2);
+    // A thread's createdAt needs the thread's own flag: the conversation's does not lend it one.
+    const dated = await sim.api('POST', '/v2/conversations', conversation({ threads: [{ type: 'note', text: 'x', createdAt: '2019-03-01T12:00:00Z' }] }));
+    expect((await vndError(dated))._embedded.errors.map((e) => e.path)).toEqual(['threads[0].createdAt']);
+  });
+
+  it('a fully imported conversation counts nothing in threadsNotImported', async () => {
+    const sim = await startTestSimulator();
+    expect((await sim.api('POST', '/v2/conversations', conversation())).status).toBe(201);
+    expect(sim.state.counters.snapshot().threadsNotImported).toBe(0);
   });
 
   it('conversation-level createdAt (imported) dates the conversation', async () => {

@@ -83,6 +83,36 @@ describe('seed files', () => {
     ]);
   });
 
+  it('users take alternateEmails, role, type and invited; wrong ones and duplicate ids are refused', async () => {
+    const sim = await startTestSimulator({
+      users: [{ id: 3, firstName: 'Ivy', lastName: 'Invited', email: 'ivy@example.com', alternateEmails: ['ivy@old.example.com'], role: 'admin', type: 'user', invited: true }],
+    });
+    expect(sim.state.users.get(3)).toEqual({
+      id: 3,
+      firstName: 'Ivy',
+      lastName: 'Invited',
+      email: 'ivy@example.com',
+      alternateEmails: ['ivy@old.example.com'],
+      role: 'admin',
+      type: 'user',
+      invited: true,
+    });
+    const attempt = startSimulator({
+      seed: JSON.parse('{"users":[{"id":1,"alternateEmails":"x","role":"boss","type":"bot","invited":"yes"},{"id":1}]}') as never,
+    });
+    const problems = await attempt.catch((error: unknown) => (error as SeedError).problems);
+    expect(problems).toEqual([
+      'users[0].alternateEmails: must be an array',
+      'users[0].role: must be one of owner, admin, user',
+      'users[0].type: must be one of user, team',
+      'users[0].invited: must be true or false',
+    ]);
+    const twice = await startSimulator({ seed: { users: [{ id: 1, firstName: 'A', lastName: 'B', email: 'a@example.com' }, { id: 1, firstName: 'C', lastName: 'D', email: 'c@example.com' }] } }).catch(
+      (error: unknown) => (error as SeedError).problems,
+    );
+    expect(twice).toEqual(['users[1].id: user 1 is defined twice']);
+  });
+
   it('a seedPath that is not JSON is refused', async () => {
     await expect(startSimulator({ seedPath: fileURLToPath(import.meta.url) })).rejects.toBeInstanceOf(SeedError);
   });

@@ -1,9 +1,10 @@
 import type { ApiRequest } from '../api-request.ts';
+import { readCustomer, resolveCustomer, type CustomerRef } from '../customer-ref.ts';
 import { readJsonBody } from '../json-body.ts';
 import { emptyResponse, type SimResponse } from '../respond.ts';
 import type { NewThread, SimulatorState } from '../state.ts';
 import { MAX_THREADS } from '../thread-limit.ts';
-import type { ConversationStatus, ConversationType, SimAttachment, SimCustomer, ThreadType } from '../types.ts';
+import type { ConversationStatus, ConversationType, SimAttachment, ThreadType } from '../types.ts';
 import { Validator } from '../validation.ts';
 import { badRequest, vndError } from '../vnd-error.ts';
 
@@ -11,9 +12,6 @@ const TYPES: readonly ConversationType[] = ['chat', 'email', 'phone'];
 const STATUSES: readonly ConversationStatus[] = ['active', 'closed', 'pending'];
 const THREAD_TYPES = ['customer', 'reply', 'note', 'chat', 'phone'] as const;
 type RequestThreadType = (typeof THREAD_TYPES)[number];
-
-/** A customer named by the request, resolved only once the whole request is valid. */
-type CustomerRef = { kind: 'known'; customer: SimCustomer } | { kind: 'new'; email: string; first: string; last: string };
 
 interface RequestThread {
   type: RequestThreadType;
@@ -25,37 +23,23 @@ interface RequestThread {
   attachments: Omit<SimAttachment, 'id'>[];
 }
 
-function readCustomer(v: Validator, state: SimulatorState, value: unknown, path: string): CustomerRef | null {
-  if (typeof value !== 'object' || value === null) return v.add(path, 'NotNull', 'may not be null', value);
-  const c = value as Record<string, unknown>;
-  if (c['id'] !== undefined && c['id'] !== null) {
-    const id = v.identifier(c['id'], `${path}.id`);
-    if (id === null) return null;
-    const customer = state.customerById(id);
-    return customer === undefined ? v.add(`${path}.id`, 'InvalidIdentifier', 'Invalid identifier', c['id']) : { kind: 'known', customer };
-  }
-  const email = v.email(c['email'], `${path}.email`);
-  const first = v.optionalName(c['firstName'], `${path}.firstName`) ?? '';
-  const last = v.optionalName(c['lastName'], `${path}.lastName`) ?? '';
-  return email === null ? null : { kind: 'new', email, first, last };
-}
+/** Thread types that name a customer, and must (as on their own endpoints: "customer … Y"). */
+const NEEDS_CUSTOMER: ReadonlySet<RequestThreadType> = new Set(['customer', 'reply', 'chat', 'phone']);
 
-function readThread(v: Validator, state: SimulatorState, value: unknown, path: string, conversationImported: boolean): RequestThread | null {
+/** `imported` is the thread's own: one a request leaves unmarked counts as not imported (see FIDELITY). */
+function readThread(v: Validator, state: SimulatorState, value: unknown, path: string): RequestThread | null {
   if (typeof value !== 'object' || value === null) return v.add(path, 'Type', 'Expected an object', value);
   const t = value as Record<string, unknown>;
   const type = v.oneOf(t['type'], `${path}.type`, THREAD_TYPES);
   const text = v.requiredText(t['text'], `${path}.text`);
-  const imported = v.optionalBoolean(t['imported'], `${path}.imported`) ?? conversationImported;
+  const imported = v.optionalBoolean(t['imported'], `${path}.imported`) ?? false;
   const createdAtMs = v.optionalCreatedAt(t['createdAt'], `${path}.createdAt`, imported);
   const user = v.optionalUser(t['user'], `${path}.user`);
-  const customer = t['customer'] === undefined ? null : readCustomer(v, state, t['customer'], `${path}.customer`);
+  const named = type !== null && NEEDS_CUSTOMER.has(type);
+  const customer = named || t['customer'] !== undefined ? readCustomer(v, state, t['customer'], `${path}.customer`) : null;
   const attachments = v.attachments(t['attachments'], `${path}.attachments`);
   if (type === null || text === null) return null;
   return { type, text, createdAtMs, imported, user, customer, attachments };
-}
-
-function resolveCustomer(state: SimulatorState, ref: CustomerRef): SimCustomer {
-  return ref.kind === 'known' ? ref.customer : state.customerByEmail(ref.email, ref.first, ref.last);
 }
 
 /** Help Scout lists a reply as a "message" thread. */
@@ -84,9 +68,7 @@ export function createConversation(request: ApiRequest): SimResponse {
   if (!Array.isArray(rawThreads) || rawThreads.length === 0) {
     v.add('threads', Array.isArray(rawThreads) || rawThreads == null ? 'NotEmpty' : 'Type', 'may not be empty', rawThreads);
   }
-  const threads = (Array.isArray(rawThreads) ? rawThreads : []).map((t: unknown, i) =>
-    readThread(v, state, t, `threads[${i}]`, imported),
-  );
+  const threads = (Array.isArray(rawThreads) ? rawThreads : []).map((t: unknown, i) => readThread(v, state, t, `threads[${i}]`));
   if (v.errors.length > 0 || subject === null || type === null || status === null || customerRef === null) {
     return badRequest(v.errors);
   }
@@ -117,6 +99,7 @@ export function createConversation(request: ApiRequest): SimResponse {
     newThreads,
   );
   state.counters.conversationsCreated += 1;
+  state.counters.threadsNotImported += newThreads.filter((t) => !t.imported).length;
   return emptyResponse(201, {
     Location: `${request.baseUrl}/v2/conversations/${conversation.id}`,
     'Resource-Id': String(conversation.id),
