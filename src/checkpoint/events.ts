@@ -31,6 +31,8 @@ export interface HeaderEvent {
   readonly files?: readonly FileFingerprint[];
   /** A later header: a run resumed with --force despite changes; its fingerprints are current. */
   readonly forced?: boolean;
+  /** A later header: a run with --delta read a newer export; its fingerprints are current. */
+  readonly delta?: boolean;
   readonly at: string;
 }
 
@@ -66,6 +68,8 @@ export interface IntentEvent {
   readonly linkFrom?: number;
   /** link-note: the continuation it points at. */
   readonly continuation?: number;
+  /** Content hashes (core/content-hash.ts) of the notes as sent, in the order of `keys`: a delta tells edited notes by them. */
+  readonly h?: readonly number[];
   readonly at: number;
 }
 
@@ -84,6 +88,8 @@ export interface DoneEvent {
   /** link-note: the continuation it points at. */
   readonly continuation?: number;
   readonly via?: 'ack' | 'reconciled';
+  /** As in the intent. */
+  readonly h?: readonly number[];
   readonly at: number;
 }
 

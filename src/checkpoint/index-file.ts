@@ -17,7 +17,7 @@ const PACKED = ['keys', 'ticketNames'] as const;
 const SECTIONS = NUMERIC_COLUMNS.length + 2 * PACKED.length + 1;
 
 interface IndexHeader {
-  readonly v: 3;
+  readonly v: 4;
   /** Config and input fingerprints: an index of another export or config is never used. */
   readonly fingerprint: string;
   /** The spool this index points into, by size: a spool cut short by a crash is not trusted. */
@@ -45,7 +45,7 @@ export function saveIndex(path: string, fingerprint: string, spoolPath: string, 
     ...PACKED.flatMap((name) => [c[name].bytes, c[name].ends].map((array) => ({ byteLength: array.byteLength, pieces: [array] }))),
   ];
   const header: IndexHeader = {
-    v: 3,
+    v: 4,
     fingerprint,
     spoolBytes: statSync(spoolPath).size,
     size: index.table.size,
@@ -87,7 +87,7 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
   } catch {
     return undefined;
   }
-  if (header.v !== 3 || header.fingerprint !== fingerprint || header.spoolBytes !== statSync(spoolPath).size) return undefined;
+  if (header.v !== 4 || header.fingerprint !== fingerprint || header.spoolBytes !== statSync(spoolPath).size) return undefined;
   if (header.sections.length !== SECTIONS) return undefined;
   // A fresh ArrayBuffer at offset 0: every section offset is then 8-aligned.
   const aligned = file.byteOffset % 8 === 0;
@@ -100,7 +100,7 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
     return start;
   };
   const n = header.size;
-  const [ticketOf, conversationOf, epochOf, bytesOf, offsetOf, lengthOf, lineOf, keyBytes, keyEnds, ticketBytes, ticketEnds, jsonStart] = header.sections.map(next);
+  const [ticketOf, conversationOf, epochOf, bytesOf, offsetOf, lengthOf, lineOf, contentOf, keyBytes, keyEnds, ticketBytes, ticketEnds, jsonStart] = header.sections.map(next);
   const size = (section: number): number => header.sections[section] ?? 0;
   const json = JSON.parse(Buffer.from(buffer, jsonStart, size(SECTIONS - 1)).toString('utf8')) as Pick<NoteTableColumns, 'ticketEmail' | 'ticketSubject' | 'conversationAside' | 'epochAside' | 'offsetAside' | 'offsetBase'> & { rejects: Reject[] };
   const packed = (bytes: number | undefined, ends: number | undefined, section: number): ByteArenaColumns => ({
@@ -123,6 +123,7 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
     offsetOf: new Uint32Array(buffer, offsetOf, n),
     lengthOf: new Int32Array(buffer, lengthOf, n),
     lineOf: new Int32Array(buffer, lineOf, n),
+    contentOf: new Uint32Array(buffer, contentOf, n),
   });
   return { table, rejects: json.rejects, rowsRead: header.rowsRead };
 }

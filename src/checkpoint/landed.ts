@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { DoneEvent, FoundEvent, MovedEvent } from './events.ts';
+import type { CheckpointEvent, DoneEvent } from './events.ts';
 
 /** One note this import landed, as the log knows it: what the id map and `verify` read. */
 export interface LandedNote {
@@ -11,7 +11,9 @@ export interface LandedNote {
   readonly thread?: number;
   /** The conversation it was written to, when that one was merged into `conversation` since. */
   readonly mergedFrom?: number;
-  /** The step that landed it, and which of its notes it was. */
+  /** Its content hash as sent (core/content-hash.ts), where the log has it. */
+  readonly content?: number;
+  /** The step that landed it. */
   readonly step: string;
   readonly kind: DoneEvent['kind'];
 }
@@ -27,11 +29,12 @@ export function* landedNotes(path: string): Generator<LandedNote> {
   const found = new Map<string, number>();
   for (const line of completeLines(path)) {
     if (line.startsWith('{"t":"moved"')) {
-      const event = parse<MovedEvent>(line);
-      if (event) moved.set(event.from, event.to);
+      const event = parse(line);
+      if (event?.t === 'moved') moved.set(event.from, event.to);
     } else if (line.startsWith('{"t":"found"')) {
-      const event = parse<FoundEvent>(line);
-      event?.keys.forEach((key, i) => {
+      const event = parse(line);
+      if (event?.t !== 'found') continue;
+      event.keys.forEach((key, i) => {
         const thread = event.threads[i];
         if (thread !== undefined) found.set(key, thread);
       });
@@ -39,18 +42,20 @@ export function* landedNotes(path: string): Generator<LandedNote> {
   }
   for (const line of completeLines(path)) {
     if (!line.startsWith('{"t":"done"')) continue;
-    const event = parse<DoneEvent>(line);
-    if (!event || event.keys.length === 0) continue;
+    const event = parse(line);
+    if (event?.t !== 'done' || event.keys.length === 0) continue;
     const conversation = finalConversation(moved, event.conversation);
     // A note written after following a merge was written to the conversation its lane named.
     const laneConversation = event.lane.startsWith('conversation:') && event.kind === 'add-note' ? Number(event.lane.slice('conversation:'.length)) : event.conversation;
     const from = laneConversation !== conversation ? laneConversation : undefined;
     for (const [i, key] of event.keys.entries()) {
       const thread = found.get(key) ?? event.threads?.[i];
+      const content = event.h?.[i];
       yield {
         key,
         conversation,
         ...(thread === undefined ? {} : { thread }),
+        ...(content === undefined ? {} : { content }),
         ...(from === undefined ? {} : { mergedFrom: from }),
         step: event.step,
         kind: event.kind,
@@ -99,9 +104,9 @@ export function finalConversation(moved: ReadonlyMap<number, number>, id: number
   return at;
 }
 
-function parse<T>(line: string): T | undefined {
+function parse(line: string): CheckpointEvent | undefined {
   try {
-    return JSON.parse(line) as T;
+    return JSON.parse(line) as CheckpointEvent;
   } catch {
     // a damaged line: replay reports it
     return undefined;

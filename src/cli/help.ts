@@ -1,13 +1,16 @@
 export const HELP = `hs-import — move help desk history into Help Scout as imported notes, exactly once.
 
 Usage:
-  hs-import plan     [--config import.config.json] [--check-remote] [--limit N] [--only T1,T2]
+  hs-import plan     [--config import.config.json] [--check-remote] [--delta] [--limit N] [--only T1,T2]
                      dry run: no writes; writes plan.md and plan.json with counts, requests and time
-  hs-import run      [--config import.config.json] [--limit N] [--only T1,T2] [--force]
+  hs-import run      [--config import.config.json] [--delta] [--limit N] [--only T1,T2] [--force]
                      [--log-file events.ndjson] [--verbose]
                      import; resumes from the checkpoint; writes run.md, run.json, rejects.csv, id-map.csv
   hs-import status   [--config import.config.json]
                      what the checkpoint says: done, rejected, in doubt, left (no network)
+  hs-import verify   [--config import.config.json] [--sample N]
+                     read-only check that every landed note is in Help Scout exactly once;
+                     writes verify.md, verify.json and id-map.csv (with the thread ids it found)
   hs-import simulate [--port 8080] [--seed file]
                      start the embedded Help Scout simulator
 
@@ -16,6 +19,10 @@ Options:
   --check-remote   plan: read thread counts and merges from Help Scout (GET only)
   --limit N        only the first N tickets of the export (a sample run)
   --only IDS       only these source tickets (comma-separated)
+  --delta          a newer export of the same source against this checkpoint: notes landed
+                   earlier are skipped (edited ones listed, never re-sent), known tickets go on
+                   in their conversations, new tickets get new ones
+  --sample N       verify: only N of the conversations, the same N every time (fixed seed)
   --force          resume even though the config or input changed since the checkpoint began
   --log-file FILE  NDJSON, one event per request and per result (no secrets)
   --verbose        print every request on stderr (Authorization never shown)
@@ -25,13 +32,15 @@ Reports (in the config's "reports" folder; every line says [simulated] against t
   plan.md, plan.json    from plan: counts, rejects by reason, requests by kind, estimated duration
   run.md, run.json      from run: done, rejected, in doubt, left, requests, 429s, retries, rate used
   rejects.csv           original fields + reason + message + file + line: fix and feed back as a csv source
+  verify.md, verify.json  from verify: found, missing and duplicated notes (ticket:note), unmatched threads
   id-map.csv            source ticket and note -> Help Scout conversation and thread
 
 Credentials come only from the environment: HELPSCOUT_APP_ID, HELPSCOUT_APP_SECRET.
 
 Exit codes:
   0    all done
-  1    finished with rejects (see rejects.csv) or notes still in doubt (run again)
+  1    finished with rejects (see rejects.csv) or notes still in doubt (run again);
+       verify: a checked note is missing or there more than once
   2    config or input error: nothing was sent
   3    aborted: authentication, checkpoint lock, checkpoint not writable, fatal API error
   130  interrupted (Ctrl-C): checkpoint flushed, run again to resume

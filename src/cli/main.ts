@@ -19,8 +19,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         config: { type: 'string', default: 'import.config.json' },
         'check-remote': { type: 'boolean', default: false },
         limit: { type: 'string' },
+        sample: { type: 'string' },
         only: { type: 'string' },
         force: { type: 'boolean', default: false },
+        delta: { type: 'boolean', default: false },
         'log-file': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         port: { type: 'string', default: '8080' },
@@ -39,7 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === undefined) {
-    err(`hs-import: which command? plan, run, status or simulate\n\n${HELP}`);
+    err(`hs-import: which command? plan, run, status, verify or simulate\n\n${HELP}`);
     return EXIT.badConfig;
   }
   try {
@@ -50,15 +52,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'plan': {
         const { planCommand } = await import('./commands/plan.ts');
-        return await planCommand(values.config, { ...selection, checkRemote: values['check-remote'] });
+        return await planCommand(values.config, { ...selection, checkRemote: values['check-remote'], delta: values.delta });
       }
       case 'run': {
         const { runCommand } = await import('./commands/run.ts');
-        return await runCommand(values.config, { ...selection, force: values.force, verbose: values.verbose, ...(values['log-file'] ? { logFile: values['log-file'] } : {}) });
+        return await runCommand(values.config, { ...selection, force: values.force, delta: values.delta, verbose: values.verbose, ...(values['log-file'] ? { logFile: values['log-file'] } : {}) });
       }
       case 'status': {
         const { statusCommand } = await import('./commands/status.ts');
         return statusCommand(values.config);
+      }
+      case 'verify': {
+        const { verifyCommand } = await import('./commands/verify.ts');
+        return await verifyCommand(values.config, values.sample === undefined ? {} : { sample: positiveInt('--sample', values.sample) });
       }
       case 'simulate': {
         const { simulateCommand } = await import('./commands/simulate.ts');

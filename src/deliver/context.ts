@@ -1,3 +1,4 @@
+import type { ConversationFacts } from '../plan/facts.ts';
 import type { CheckpointStore } from '../checkpoint/log-writer.ts';
 import type { SpoolReader } from '../checkpoint/spool.ts';
 import type { HelpScoutClient } from '../helpscout/client.ts';
@@ -29,6 +30,8 @@ export interface DeliveryContext {
   /** Mutable: a 413 lowers `maxRequestBytes` for the rest of the run. */
   readonly planOptions: { -readonly [K in keyof PlanOptions]: PlanOptions[K] };
   readonly history: (laneId: string) => LaneHistory | undefined;
+  /** What the run's lookups learned of a conversation (targets, and the last parts of lanes). */
+  readonly facts: (conversation: number) => ConversationFacts;
   readonly tooOld: 'continue' | 'reject';
   readonly conversationStatus: 'active' | 'closed' | 'pending';
   readonly user?: number;

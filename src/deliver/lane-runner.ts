@@ -29,6 +29,12 @@ interface LoggedNote {
  */
 export const INTENTS_AHEAD = 16;
 
+/** The notes' content hashes for an intent or a `done` (none for a link note, or a table that has none). */
+function contentOf(table: DeliveryContext['table'], notes: readonly number[]): { h?: number[] } {
+  const h = notes.map((n) => table.content(n));
+  return h.some((x) => x !== 0) ? { h } : {};
+}
+
 /** One lane: its steps in order, one request at a time; re-planned when Help Scout surprises us. */
 export async function runLane(ctx: DeliveryContext, lane: Lane): Promise<void> {
   const runner = new LaneRunner(ctx, lane);
@@ -240,7 +246,11 @@ class LaneRunner {
     const input = {
       table: ctx.table,
       isSettled: (note: number) => ctx.outcome.status[note] !== Status.Pending,
-      facts: (): ConversationFacts => (this.target.kind === 'existing' ? this.target.facts : { kind: 'not-found', requested: 0 }),
+      // The target as this lane last saw it; any other conversation as the run's lookups did.
+      facts: (id: number): ConversationFacts => {
+        const target = this.target.kind === 'existing' ? this.target.facts : undefined;
+        return target !== undefined && (id === target.id || id === target.requested) ? target : ctx.facts(id);
+      },
       history: () => history,
       options: ctx.planOptions,
     };
@@ -260,7 +270,7 @@ class LaneRunner {
   }
 
   private intent(step: Step, notes: readonly number[], extra: Partial<IntentEvent>): IntentEvent {
-    return { t: 'intent', step: step.id, kind: step.kind, lane: this.lane.id, keys: notes.map((n) => this.ctx.table.key(n)), ...extra, at: Date.now() };
+    return { t: 'intent', step: step.id, kind: step.kind, lane: this.lane.id, keys: notes.map((n) => this.ctx.table.key(n)), ...extra, ...contentOf(this.ctx.table, notes), at: Date.now() };
   }
 
   private markDone(step: Step, notes: readonly number[], conversation: number, threads: readonly number[], via: 'ack' | 'reconciled', extra: { part?: number; linkFrom?: number } = {}): void {
@@ -275,6 +285,7 @@ class LaneRunner {
       ...(threads.length > 0 ? { threads } : {}),
       ...extra,
       via,
+      ...contentOf(ctx.table, notes),
       at: Date.now(),
     });
     notes.forEach((note, i) => {

@@ -89,3 +89,13 @@ function show(value: unknown): string {
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
+
+/** The target settings that make another import: a delta must write where the import began. */
+const SAME_IMPORT = ['baseUrl', 'simulator', 'mailboxId'] as const;
+
+/** Changes of account or mailbox since the checkpoint's header, one line each. */
+export function targetChanges(header: HeaderEvent, now: Fingerprints): string[] {
+  const was = isRecord(header.settings?.target) ? header.settings.target : {};
+  const is = isRecord(now.settings.target) ? now.settings.target : {};
+  return SAME_IMPORT.filter((key) => JSON.stringify(was[key]) !== JSON.stringify(is[key])).map((key) => `target.${key}: was ${show(was[key])}, now ${show(is[key])}`);
+}

@@ -1,3 +1,4 @@
+import { contentHash } from '../core/content-hash.ts';
 import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PayloadSink } from '../checkpoint/spool.ts';
@@ -72,5 +73,6 @@ function addDraft(table: NoteTable, sink: PayloadSink, draft: NoteDraft): void {
     line: draft.origin.line,
     customerEmail: draft.customerEmail,
     subject: draft.subject,
+    content: contentHash(draft.epoch, draft.text),
   });
 }

@@ -14,10 +14,13 @@ import type { PlanCounts, PlannedReject } from '../plan/plan.ts';
 import { indexSource } from './index-pass.ts';
 import { selectNotes, type Selection } from './selection.ts';
 import { settleFromCheckpoint } from './settled.ts';
+import { deltaSummary, lastPartsOf, type DeltaSummary } from './delta.ts';
 
 export interface PlanImportOptions extends Selection {
   /** Read-only GETs to learn real thread counts and merges (counted in the estimate). */
   readonly checkRemote?: boolean;
+  /** A newer export against this checkpoint: say what it brings (DESIGN §7). */
+  readonly delta?: boolean;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -37,6 +40,8 @@ export interface PlanResult {
   readonly notes: number;
   /** Notes an earlier run of this checkpoint already settled (excluded from the plan). */
   readonly settledBefore: number;
+  /** With --delta: what the newer export brings. */
+  readonly delta?: DeltaSummary;
   readonly plan: PlanCounts;
   readonly estimate: Estimate;
   readonly unitsPerMinute: number;
@@ -70,7 +75,8 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
     const target = await openTarget(config, options.env ? { env: options.env } : {});
     simulated = target.simulator !== undefined;
     try {
-      const wanted = new Set<number>();
+      // The last part of each lane an earlier run created too: a delta goes on there.
+      const wanted = lastPartsOf(table, (note) => !settled(note) && (!selected || selected(note)), replay);
       for (let note = 0; note < table.size; note++) {
         const c = table.conversation(note);
         if (c !== undefined && !settled(note) && (!selected || selected(note))) wanted.add(c);
@@ -92,6 +98,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
     ...(selected ? { selected } : {}),
     options: { importId: replay.header?.importId ?? 'plan', mailboxId: config.target.mailboxId, overflow: config.policy.overflow, maxRequestBytes: config.target.maxRequestBytes },
   });
+  const delta = options.delta === true ? deltaSummary(table, config.checkpoint, (note) => status[note] === Status.Done, (note) => !settled(note) && (!selected || selected(note))) : undefined;
   let settledBefore = 0;
   for (let note = 0; note < table.size; note++) if (settled(note)) settledBefore++;
 
@@ -107,6 +114,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
     rowsRead: indexed.rowsRead,
     notes: table.size,
     settledBefore,
+    ...(delta === undefined ? {} : { delta }),
     plan: c,
     estimate: {
       requests: { lookups, addNote: c.addNoteRequests, createConversation: c.createRequests, linkNote: c.linkRequests, total: lookups + writes },

@@ -23,7 +23,8 @@ import { buildPlan, type LaneHistory } from '../plan/build-plan.ts';
 import type { ConversationFacts } from '../plan/facts.ts';
 import type { NoteTable } from '../plan/note-table.ts';
 import type { PlanCounts } from '../plan/plan.ts';
-import { describeChanges, fingerprintsOf, type Fingerprints } from './fingerprints.ts';
+import { describeChanges, fingerprintsOf, targetChanges, type Fingerprints } from './fingerprints.ts';
+import { deltaSummary, lastPartsOf, type DeltaSummary } from './delta.ts';
 import { indexOnce } from './index-once.ts';
 import { noteResults, settledRejects, type NoteResult } from './results.ts';
 import { selectNotes, type Selection } from './selection.ts';
@@ -43,6 +44,8 @@ export interface RunOptions extends Selection {
   readonly env?: NodeJS.ProcessEnv;
   /** Resume even though the config or the input changed since the checkpoint was started. */
   readonly force?: boolean;
+  /** A newer export of the same source against this checkpoint (DESIGN §7). */
+  readonly delta?: boolean;
   /** Ctrl-C: stop taking new steps, let in-flight requests finish, flush. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RunProgress) => void;
@@ -69,6 +72,8 @@ export interface RunResult {
   readonly requests: ClientStats;
   readonly rate: RateLimiterStats & { readonly unitsPerWindow: number; readonly windowMs: number };
   readonly durationMs: number;
+  /** With --delta: what the newer export brought (counted before delivery). */
+  readonly delta?: DeltaSummary;
   /** Every reject: rows the reader or mapper refused, and notes refused later (planner, Help Scout). */
   readonly rejects: readonly Reject[];
   /** One discriminated result per note of this export: done | moved | rejected | in-doubt | left. */
@@ -93,16 +98,14 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
     if (replay.tornLine !== undefined) notice(`checkpoint line ${replay.tornLine} was cut short by a crash and is ignored`);
     const fingerprints = await fingerprintsOf(config);
     const changes = replay.currentHeader ? describeChanges(replay.currentHeader, fingerprints) : [];
-    if (changes.length > 0 && options.force !== true) {
-      throw new ConfigError([
-        ...changes.map((change) => `checkpoint: ${change} since this import started`),
-        'checkpoint: resume with the original config and files, use a new checkpoint path for a new import, or pass --force to continue anyway',
-      ]);
-    }
+    checkChanges(config, replay, fingerprints, changes, options);
+    if (options.delta === true && !replay.header) notice(`no checkpoint yet at ${config.checkpoint}: --delta runs as an ordinary first import`);
     const store = new LogWriter(config.checkpoint, { sync: options.checkpointSync ?? true });
     const importId = replay.header?.importId ?? randomBytes(4).toString('hex');
-    if (!replay.header || changes.length > 0) store.append(headerEvent(importId, fingerprints, changes.length > 0));
-    if (changes.length > 0) notice(`resuming with --force despite: ${changes.join('; ')}`);
+    const mode = changes.length === 0 ? undefined : options.delta === true ? 'delta' : 'forced';
+    if (!replay.header || mode !== undefined) store.append(headerEvent(importId, fingerprints, mode));
+    if (mode === 'forced') notice(`resuming with --force despite: ${changes.join('; ')}`);
+    if (mode === 'delta') notice(`delta: a newer export against this import (${changes.join('; ')})`);
     const target = await openTarget(config, { ...(options.env ? { env: options.env } : {}), ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
     const { client } = target;
     let stopped = false;
@@ -130,16 +133,18 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         replay = replayCheckpoint(config.checkpoint);
       }
       const doneBefore = settleFromCheckpoint(table, replay, outcome);
+      const delta = options.delta === true ? deltaSummary(table, config.checkpoint, (note) => outcome.status[note] === Status.Done, (note) => outcome.status[note] === Status.Pending) : undefined;
       const selected = selectNotes(table, options);
 
       progress(options, 'lookup', 0, 0, 0, client.stats.rateLimited, false);
-      const facts = await lookupFacts(client, table, outcome, selected, store, config.target.concurrency);
+      const facts = await lookupFacts(client, table, outcome, selected, lastPartsOf(table, (note) => outcome.status[note] === Status.Pending && (!selected || selected(note)), replay), store, config.target.concurrency);
       const history = laneHistory(replay);
       const planOptions = { importId, mailboxId: config.target.mailboxId, overflow: config.policy.overflow, maxRequestBytes: config.target.maxRequestBytes };
+      const lookedUp = (id: number): ConversationFacts => facts.get(id) ?? { kind: 'not-found', requested: id };
       const plan = buildPlan({
         table,
         isSettled: (note) => outcome.status[note] !== Status.Pending,
-        facts: (id) => facts.get(id) ?? { kind: 'not-found', requested: id },
+        facts: lookedUp,
         history,
         ...(selected ? { selected } : {}),
         options: planOptions,
@@ -162,6 +167,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         outcome,
         planOptions: { ...planOptions },
         history,
+        facts: lookedUp,
         tooOld: config.policy.tooOld,
         conversationStatus: config.target.status,
         ...(config.target.user === undefined ? {} : { user: config.target.user }),
@@ -201,6 +207,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         requests: { ...client.stats },
         rate: { ...client.limiter.stats, unitsPerWindow: config.budget.units, windowMs: config.budget.windowMs },
         durationMs: Date.now() - started,
+        ...(delta === undefined ? {} : { delta }),
         rejects: [...indexed.rejects, ...settledRejects(table, outcome, finalSpool)],
         results: () => noteResults(table, outcome),
         landed: () => landedNotes(config.checkpoint),
@@ -219,9 +226,29 @@ function progress(options: RunOptions, phase: RunProgress['phase'], total: numbe
   options.onProgress?.({ phase, total, done, rejected, rateLimited, paused });
 }
 
-function headerEvent(importId: string, fingerprints: Fingerprints, forced: boolean): HeaderEvent {
+/**
+ * A changed config or input continues the import only as a delta (a newer export of the same
+ * source) or with --force; another account or mailbox is another import, delta or not.
+ */
+function checkChanges(config: ImportConfig, replay: ReplayedState, fingerprints: Fingerprints, changes: readonly string[], options: RunOptions): void {
+  if (changes.length === 0 || !replay.currentHeader) return;
+  const otherTarget = targetChanges(replay.currentHeader, fingerprints);
+  if (options.delta === true && otherTarget.length > 0) {
+    throw new ConfigError([
+      ...otherTarget.map((change) => `checkpoint: ${change} since this import started`),
+      `checkpoint: a delta goes where the import went; another account or mailbox is another import: give it a new checkpoint path (not ${config.checkpoint})`,
+    ]);
+  }
+  if (options.delta === true || options.force === true) return;
+  throw new ConfigError([
+    ...changes.map((change) => `checkpoint: ${change} since this import started`),
+    'checkpoint: resume with the original config and files; for a newer export of the same source pass --delta; for a new import use a new checkpoint path (or --force to continue anyway)',
+  ]);
+}
+
+function headerEvent(importId: string, fingerprints: Fingerprints, mode: 'forced' | 'delta' | undefined): HeaderEvent {
   const { config, input, settings, files } = fingerprints;
-  return { t: 'header', v: 1, importId, config, input, settings, files, ...(forced ? { forced } : {}), at: new Date().toISOString() };
+  return { t: 'header', v: 1, importId, config, input, settings, files, ...(mode === 'forced' ? { forced: true } : mode === 'delta' ? { delta: true } : {}), at: new Date().toISOString() };
 }
 
 function notesByTarget(table: NoteTable): Record<TargetKind, number> {
@@ -282,6 +309,7 @@ function doneFromIntent(intent: IntentEvent, conversation: number, threads: read
     ...(intent.linkFrom === undefined ? {} : { linkFrom: intent.linkFrom }),
     ...(intent.continuation === undefined ? {} : { continuation: intent.continuation }),
     via: 'reconciled',
+    ...(intent.h === undefined ? {} : { h: intent.h }),
     at: Date.now(),
   };
 }
@@ -292,10 +320,11 @@ async function lookupFacts(
   table: NoteTable,
   outcome: NoteOutcome,
   selected: ((note: number) => boolean) | undefined,
+  lastParts: ReadonlySet<number>,
   store: LogWriter,
   concurrency: number,
 ): Promise<Map<number, ConversationFacts>> {
-  const wanted = new Set<number>();
+  const wanted = new Set<number>(lastParts);
   for (let note = 0; note < table.size; note++) {
     const conversation = table.conversation(note);
     if (conversation !== undefined && outcome.status[note] === Status.Pending && (!selected || selected(note))) wanted.add(conversation);

@@ -221,23 +221,28 @@ export function planLane(input: PlanInput, id: string, target: LaneTarget, notes
     for (const continuation of history.pendingLinks) {
       steps.push({ kind: 'link-note', id: `link:${original}:${continuation}`, conversation: original, continuation: { kind: 'conversation', id: continuation } });
     }
-    // Once a continuation exists, the original's share was sent: the rest follows the continuation.
-    const capacity = history.partsCreated > 0 ? 0 : capacityOf(target.facts);
+  }
+  // Notes go on in the lane's newest conversation while it has room: the original, or (in a
+  // delta, or a resume) the last one the import created for the lane, with its thread count read
+  // again since agents may have replied there. Only overflow makes a continuation.
+  const into = chainEnd(input, target, history);
+  if (into !== undefined) {
+    const capacity = capacityOf(into);
     const fitsAll = notes.length <= capacity;
     const direct = fitsAll || options.overflow === 'reject' ? Math.min(capacity, notes.length) : Math.max(0, capacity - 1);
     for (const note of notes.subarray(0, direct)) {
-      steps.push({ kind: 'add-note', id: `note:${table.key(note)}`, conversation: original, note });
+      steps.push({ kind: 'add-note', id: `note:${table.key(note)}`, conversation: into.id, note });
     }
     overflow = notes.subarray(direct);
     if (overflow.length > 0 && options.overflow === 'reject') {
       for (const note of overflow) {
-        rejects.push({ note, reason: 'thread_limit', message: `conversation ${original} is full (${target.facts.threads} threads; Help Scout takes none past 99) and policy.overflow is "reject"` });
+        rejects.push({ note, reason: 'thread_limit', message: `conversation ${into.id} is full (${into.threads} threads; Help Scout takes none past 99) and policy.overflow is "reject"` });
       }
       overflow = overflow.subarray(overflow.length);
     }
-    backLink ??= { kind: 'conversation', id: original };
-    // The slot kept free above: a note in the original pointing at its continuation.
-    if (capacity > 0 && !fitsAll) linkFromOriginal = original;
+    backLink ??= { kind: 'conversation', id: into.id };
+    // The slot kept free above: a note in it pointing at its continuation.
+    if (capacity > 0 && !fitsAll) linkFromOriginal = into.id;
   }
   if (overflow.length > 0 && !customerEmail) {
     for (const note of overflow) {
@@ -270,6 +275,20 @@ export function planLane(input: PlanInput, id: string, target: LaneTarget, notes
     backLink = { kind: 'step', step: stepId };
   }
   return { id, target, notes, steps };
+}
+
+/**
+ * The conversation a lane's next notes go into, if any: the last part the import created for it
+ * when Help Scout knows it (a part the lookup did not find, or one that is locked, is never
+ * written to: the notes go into a new continuation); else an existing target that has no
+ * continuation yet.
+ */
+function chainEnd(input: PlanInput, target: LaneTarget, history: LaneHistory): (ConversationFacts & { kind: 'found' }) | undefined {
+  if (history.lastPart !== undefined) {
+    const last = input.facts(history.lastPart);
+    return last.kind === 'found' && !last.locked ? last : undefined;
+  }
+  return target.kind === 'existing' ? target.facts : undefined;
 }
 
 /** Help Scout tags are short lowercase words: import id + a hash of the step. */

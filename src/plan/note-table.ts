@@ -23,10 +23,12 @@ export interface NoteRecordInput {
   readonly line: number;
   readonly customerEmail: string | undefined;
   readonly subject: string | undefined;
+  /** `contentHash` of the note's date and text (0: not known). */
+  readonly content?: number;
 }
 
 /** The numeric columns, in the order the resume index saves them. */
-export const NUMERIC_COLUMNS = ['ticketOf', 'conversationOf', 'epochOf', 'bytesOf', 'offsetOf', 'lengthOf', 'lineOf'] as const;
+export const NUMERIC_COLUMNS = ['ticketOf', 'conversationOf', 'epochOf', 'bytesOf', 'offsetOf', 'lengthOf', 'lineOf', 'contentOf'] as const;
 type NumericColumn = (typeof NUMERIC_COLUMNS)[number];
 /** Bytes per value: every numeric column is an Int32Array or a Uint32Array. */
 export const COLUMN_VALUE_BYTES = 4;
@@ -55,6 +57,7 @@ export interface NoteTableColumns {
   readonly offsetBase: readonly number[];
   readonly lengthOf: Int32Array;
   readonly lineOf: Int32Array;
+  readonly contentOf: Uint32Array;
 }
 
 /** A table laid bare for saving: each numeric column as consecutive pieces (its chunks, no copies). */
@@ -64,6 +67,7 @@ export type NoteTablePieces = Omit<NoteTableColumns, NumericColumn> & { readonly
 const OFFSET_BLOCK = 1024;
 
 const i32 = (n: number): Int32Array => new Int32Array(n);
+const u32 = (n: number): Uint32Array => new Uint32Array(n);
 
 export class NoteTable {
   /** Keys and ticket ids packed as bytes (a million strings would cost more and slow every GC). */
@@ -83,6 +87,7 @@ export class NoteTable {
   private readonly offsetBase: number[] = [];
   private readonly lengthOf = new ChunkedColumn(i32);
   private readonly lineOf = new ChunkedColumn(i32);
+  private readonly contentOf = new ChunkedColumn(u32);
 
   /** A table rebuilt from saved columns, without reading the export again. */
   static fromColumns(c: NoteTableColumns): NoteTable {
@@ -99,6 +104,7 @@ export class NoteTable {
     for (const base of c.offsetBase) table.offsetBase.push(base);
     table.lengthOf.adopt(c.lengthOf);
     table.lineOf.adopt(c.lineOf);
+    table.contentOf.adopt(c.contentOf);
     return table;
   }
 
@@ -120,6 +126,7 @@ export class NoteTable {
       offsetBase: this.offsetBase,
       lengthOf: this.lengthOf.pieces(n),
       lineOf: this.lineOf.pieces(n),
+      contentOf: this.contentOf.pieces(n),
     };
   }
 
@@ -157,6 +164,7 @@ export class NoteTable {
     this.offsetOf.set(index, record.spoolOffset - (this.offsetBase[Math.floor(index / OFFSET_BLOCK)] ?? 0));
     this.lengthOf.set(index, record.spoolLength);
     this.lineOf.set(index, record.line);
+    this.contentOf.set(index, record.content ?? 0);
     return index;
   }
 
@@ -184,6 +192,13 @@ export class NoteTable {
   }
   line(i: number): number {
     return this.lineOf.get(i);
+  }
+  content(i: number): number {
+    return this.contentOf.get(i);
+  }
+  /** The note with this key, or -1 (builds the key lookups again after `finishAdding`). */
+  noteOf(key: string): number {
+    return this.keys.idOf(key);
   }
   customerEmail(i: number): string | undefined {
     return this.ticketEmail[this.ticketNumber(i)];

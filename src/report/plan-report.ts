@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PlanResult } from '../pipeline/plan-import.ts';
 import type { WrittenReport } from './run-report.ts';
-import { mdTable, minutesText, rejectsByReason, simulatedTag } from './summary.ts';
+import { mdTable, minutesText, rejectsByReason, simulatedTag, deltaSection } from './summary.ts';
 
 /** plan.json and plan.md: what a run would do, what it costs and how long it takes. */
 export function writePlanReport(dir: string, result: PlanResult, firstRejects = 20): WrittenReport {
@@ -26,6 +26,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
   const assumption = result.offline
     ? 'Offline plan: conversations the export names are assumed to exist with 0 threads and no merges (run `plan --check-remote` to ask Help Scout, read-only).'
     : `Thread counts and merges were read from Help Scout with ${result.remoteRequests?.reads ?? 0} GET requests (read-only; nothing was written).`;
+  const delta = deltaSection(result.delta, tag);
   const json = {
     simulated: result.simulated,
     offline: result.offline,
@@ -33,6 +34,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     rowsRead: result.rowsRead,
     notesToImport: p.notes,
     settledBefore: result.settledBefore,
+    ...(result.delta === undefined ? {} : { delta: result.delta }),
     rejected: all.length,
     conversations: { existing: p.existingConversations, new: createdForTickets, continuations: p.continuations },
     notesPerConversation: { max: p.maxNotesPerLane, p95: p.p95NotesPerLane },
@@ -49,6 +51,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     `conversations${tag}: ${p.existingConversations} existing touched, ${createdForTickets} new to create, ${p.continuations} continuations (100-thread limit); notes per conversation max ${p.maxNotesPerLane}, p95 ${p.p95NotesPerLane}`,
     `requests${tag}: ${e.requests.total} (${e.requests.lookups} lookups, ${e.requests.addNote} notes, ${e.requests.createConversation} creates, ${e.requests.linkNote} links) = ${e.units} rate units`,
     `estimate${tag}: ${minutesText(e.minutes)} at ${result.unitsPerMinute} units/min (standard ${minutesText(e.minutesByPlan.standard)}, plus ${minutesText(e.minutesByPlan.plus)}, pro ${minutesText(e.minutesByPlan.pro)})`,
+    ...delta.line,
     ...reasons.map((r) => `rejected${tag}: ${r.count} × ${r.reason}`),
     result.offline
       ? `assumed${tag}: offline plan, conversations assumed to have 0 threads (--check-remote asks Help Scout, read-only)`
@@ -75,6 +78,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
       ],
     ),
     '',
+    ...delta.md,
     '## Requests and time',
     '',
     mdTable(

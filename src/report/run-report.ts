@@ -1,10 +1,10 @@
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeFully } from '../core/write-fully.ts';
 import type { RunResult } from '../pipeline/run-import.ts';
 import { idMapLines } from './id-map.ts';
 import { rejectsCsv } from './rejects-csv.ts';
-import { mdTable, minutesText, notesLine, rejectsByReason, simulatedTag } from './summary.ts';
+import { writeLines } from './write-lines.ts';
+import { mdTable, minutesText, notesLine, rejectsByReason, simulatedTag, deltaSection } from './summary.ts';
 
 export interface WrittenReport {
   readonly files: readonly string[];
@@ -38,9 +38,11 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     requests: result.requests,
     rate: { ...result.rate, budgetPerMinute, unitsPerMinuteUsed: unitsPerMinute ?? null },
     durationMs: result.durationMs,
+    ...(result.delta === undefined ? {} : { delta: result.delta }),
     rejectsByReason: reasons,
   };
   const tag = simulatedTag(result.simulated);
+  const delta = deltaSection(result.delta, tag);
   const lines = [
     notesLine(`hs-import run${tag}`, result.counts, `${result.counts.doneBefore} in earlier runs, ${result.counts.reconciledAtStart} found landed after a crash`),
     ...(result.interrupted ? [`interrupted${tag}: stopped on Ctrl-C after the requests in flight; the checkpoint is flushed, run again to resume`] : []),
@@ -48,6 +50,7 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     `requests${tag}: ${result.requests.requests} (${result.requests.reads} reads, ${result.requests.writes} writes), ${result.requests.rateLimited} answered 429, ${result.requests.retries} retries, ${result.rate.pauses} pauses`,
     `conversations${tag}: ${result.delivery.createsDone} created (${result.plan.continuations} planned continuations), ${result.delivery.moved} merged targets followed, ${result.delivery.replans} re-plans`,
     `duration${tag}: ${(result.durationMs / 1000).toFixed(1)} s, rate used ${rateUsed} of a ${budgetPerMinute} units/min budget, ${(result.rate.pausedMs / 1000).toFixed(1)} s paused by 429s`,
+    ...delta.line,
     ...reasons.map((r) => `rejected${tag}: ${r.count} × ${r.reason}`),
   ];
   const md = [
@@ -81,6 +84,7 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     ),
     '',
     result.delivery.requestBytesLowered.length > 0 ? `413 answers lowered the create request bound to ${result.delivery.requestBytesLowered.join(' → ')} bytes.\n` : '',
+    ...delta.md,
     '## Rejects by reason',
     '',
     reasons.length === 0 ? 'None.' : mdTable(['reason', 'count', 'examples'], reasons.map((r) => [r.reason, r.count, r.examples.join('<br>')])),
@@ -96,29 +100,4 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   writeLines(join(dir, 'id-map.csv'), idMapLines(result.landed()));
   return { files: [...Object.keys(files), 'id-map.csv'].map((name) => join(dir, name)), lines };
-}
-
-/**
- * Writes lines to a file through one 1 MB buffer: a string grown line by line until it is
- * written holds every line of it alive, and a million of them were promoted to the old heap.
- */
-function writeLines(path: string, lines: Iterable<string>): void {
-  const fd = openSync(path, 'w');
-  try {
-    let block = Buffer.allocUnsafe(1 << 20);
-    let used = 0;
-    for (const line of lines) {
-      // UTF-8 takes at most 3 bytes per UTF-16 unit.
-      const most = line.length * 3;
-      if (used + most > block.length) {
-        writeFully(fd, block.subarray(0, used));
-        used = 0;
-        if (most > block.length) block = Buffer.allocUnsafe(most);
-      }
-      used += block.write(line, used);
-    }
-    writeFully(fd, block.subarray(0, used));
-  } finally {
-    closeSync(fd);
-  }
 }

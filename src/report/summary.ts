@@ -1,3 +1,4 @@
+import type { DeltaSummary } from '../pipeline/delta.ts';
 import type { Reject } from '../core/reject.ts';
 
 /** Rejects counted by reason, with the first few examples of each, for reports. */
@@ -38,4 +39,32 @@ export interface NoteCounts {
 /** The first line of `run` and of `status`: the same four numbers, worded the same way. */
 export function notesLine(prefix: string, counts: NoteCounts, doneDetail: string): string {
   return `${prefix}: ${counts.done} notes done (${doneDetail}), ${counts.rejected} rejected, ${counts.inDoubt} in doubt, ${counts.left} left`;
+}
+
+/** What a delta brings, for plan and run reports alike: one line, a Markdown section, JSON. */
+export function deltaSection(delta: DeltaSummary | undefined, tag: string): { line: string[]; md: string[] } {
+  if (delta === undefined) return { line: [], md: [] };
+  const changed = delta.changedSinceImport;
+  const shown = changed.slice(0, 100);
+  return {
+    line: [
+      `delta${tag}: ${delta.importedBefore} notes imported earlier (skipped), ${delta.newInKnownTickets + delta.newInNewTickets} new (${delta.newInKnownTickets} in known tickets, going on in their conversations; ${delta.newInNewTickets} in new tickets), ${changed.length} changed since import (not sent again)`,
+    ],
+    md: [
+      '## Delta: a newer export against this import',
+      '',
+      mdTable(
+        ['what', 'notes'],
+        [
+          ['imported by earlier runs (skipped)', delta.importedBefore],
+          ['new, in tickets already imported (go on in their conversation chain)', delta.newInKnownTickets],
+          ['new, in tickets never seen (new conversations, or the one the export names)', delta.newInNewTickets],
+          ['changed since import (listed, never sent again)', changed.length],
+        ],
+      ),
+      '',
+      changed.length === 0 ? 'No imported note changed at the source.' : `Changed since import (\`ticket:note\`${changed.length > shown.length ? `, first ${shown.length} of ${changed.length}; all in the JSON report` : ''}): ${shown.map((c) => `${c.ticket}:${c.note}`).join(', ')}`,
+      '',
+    ],
+  };
 }

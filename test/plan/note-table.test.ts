@@ -46,6 +46,7 @@ function whole(pieces: NoteTablePieces): NoteTableColumns {
     offsetOf: u32(pieces.offsetOf),
     lengthOf: i32(pieces.lengthOf),
     lineOf: i32(pieces.lineOf),
+    contentOf: u32(pieces.contentOf),
   };
 }
 

@@ -7,7 +7,7 @@ import { EXIT } from '../exit-codes.ts';
 import { out } from '../output.ts';
 
 /** `hs-import plan`: a dry run that writes plan.md and plan.json and prints their summary. */
-export async function planCommand(configPath: string, options: Selection & { readonly checkRemote: boolean }): Promise<number> {
+export async function planCommand(configPath: string, options: Selection & { readonly checkRemote: boolean; readonly delta: boolean }): Promise<number> {
   const config = loadConfig(configPath);
   const result = await planImport(config, options);
   const report = writePlanReport(config.reports, result);

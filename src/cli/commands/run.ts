@@ -12,6 +12,7 @@ export interface RunFlags {
   readonly limit?: number;
   readonly only?: readonly string[];
   readonly force: boolean;
+  readonly delta: boolean;
   readonly verbose: boolean;
   readonly logFile?: string;
 }
@@ -36,6 +37,7 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
       ...(flags.limit === undefined ? {} : { limit: flags.limit }),
       ...(flags.only === undefined ? {} : { only: flags.only }),
       force: flags.force,
+      delta: flags.delta,
       signal: abort.signal,
       onProgress: (p) => { view.update(p); },
       onRequest,
