@@ -130,7 +130,7 @@ function describePoint(point: KillPoint): string {
  * Runs the CLI again and again, SIGKILLing each run at the next point of a seeded kill plan,
  * until every point was met; then one last run to completion.
  */
-export async function crashUntilDone(env: CrashEnv, kills: number, seed: number): Promise<CrashStats> {
+export async function crashUntilDone(env: CrashEnv, kills: number, seed: number, flags: readonly string[] = []): Promise<CrashStats> {
   const plan = killPlan(kills, seed);
   const points: string[] = [];
   let midCreate = 0;
@@ -144,7 +144,7 @@ export async function crashUntilDone(env: CrashEnv, kills: number, seed: number)
   };
   for (const point of plan) {
     runs++;
-    const child = spawnCli(['run', '--config', env.configPath]);
+    const child = spawnCli(['run', '--config', env.configPath, ...flags]);
     env.proxy.arm(child);
     const killer = killerFor(point);
     env.proxy.onRequest = (request) => {
@@ -163,7 +163,7 @@ export async function crashUntilDone(env: CrashEnv, kills: number, seed: number)
     points.push(describePoint(point));
     checkSpool();
   }
-  const last = spawnCli(['run', '--config', env.configPath]);
+  const last = spawnCli(['run', '--config', env.configPath, ...flags]);
   env.proxy.arm(last);
   expectCleanExit(await last.exit);
   checkSpool();
