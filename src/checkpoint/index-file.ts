@@ -17,7 +17,7 @@ const PACKED = ['keys', 'ticketNames'] as const;
 const SECTIONS = NUMERIC_COLUMNS.length + 2 * PACKED.length + 1;
 
 interface IndexHeader {
-  readonly v: 4;
+  readonly v: 5;
   /** Config and input fingerprints: an index of another export or config is never used. */
   readonly fingerprint: string;
   /** The spool this index points into, by size: a spool cut short by a crash is not trusted. */
@@ -38,14 +38,14 @@ const pad8 = (n: number): number => (n + 7) & ~7;
 export function saveIndex(path: string, fingerprint: string, spoolPath: string, index: SavedIndex): void {
   const c = index.table.columns();
   const n = index.table.size;
-  const json = Buffer.from(JSON.stringify({ ticketEmail: c.ticketEmail, ticketSubject: c.ticketSubject, conversationAside: c.conversationAside, epochAside: c.epochAside, offsetAside: c.offsetAside, offsetBase: c.offsetBase, rejects: index.rejects }));
+  const json = Buffer.from(JSON.stringify({ ticketEmail: c.ticketEmail, ticketSubject: c.ticketSubject, ticketFacts: c.ticketFacts, authorNames: c.authorNames, conversationAside: c.conversationAside, epochAside: c.epochAside, offsetAside: c.offsetAside, offsetBase: c.offsetBase, rejects: index.rejects }));
   // Each section as consecutive pieces (a column's chunks), written as they are: no copy of the table.
   const numeric: { readonly byteLength: number; readonly pieces: Iterable<ArrayBufferView> }[] = [
     ...NUMERIC_COLUMNS.map((name) => ({ byteLength: n * COLUMN_VALUE_BYTES, pieces: c[name] })),
     ...PACKED.flatMap((name) => [c[name].bytes, c[name].ends].map((array) => ({ byteLength: array.byteLength, pieces: [array] }))),
   ];
   const header: IndexHeader = {
-    v: 4,
+    v: 5,
     fingerprint,
     spoolBytes: statSync(spoolPath).size,
     size: index.table.size,
@@ -87,7 +87,7 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
   } catch {
     return undefined;
   }
-  if (header.v !== 4 || header.fingerprint !== fingerprint || header.spoolBytes !== statSync(spoolPath).size) return undefined;
+  if (header.v !== 5 || header.fingerprint !== fingerprint || header.spoolBytes !== statSync(spoolPath).size) return undefined;
   if (header.sections.length !== SECTIONS) return undefined;
   // A fresh ArrayBuffer at offset 0: every section offset is then 8-aligned.
   const aligned = file.byteOffset % 8 === 0;
@@ -100,9 +100,9 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
     return start;
   };
   const n = header.size;
-  const [ticketOf, conversationOf, epochOf, bytesOf, offsetOf, lengthOf, lineOf, contentOf, keyBytes, keyEnds, ticketBytes, ticketEnds, jsonStart] = header.sections.map(next);
+  const [ticketOf, conversationOf, epochOf, bytesOf, offsetOf, lengthOf, lineOf, contentOf, authorOf, kindOf, keyBytes, keyEnds, ticketBytes, ticketEnds, jsonStart] = header.sections.map(next);
   const size = (section: number): number => header.sections[section] ?? 0;
-  const json = JSON.parse(Buffer.from(buffer, jsonStart, size(SECTIONS - 1)).toString('utf8')) as Pick<NoteTableColumns, 'ticketEmail' | 'ticketSubject' | 'conversationAside' | 'epochAside' | 'offsetAside' | 'offsetBase'> & { rejects: Reject[] };
+  const json = JSON.parse(Buffer.from(buffer, jsonStart, size(SECTIONS - 1)).toString('utf8')) as Pick<NoteTableColumns, 'ticketEmail' | 'ticketSubject' | 'ticketFacts' | 'authorNames' | 'conversationAside' | 'epochAside' | 'offsetAside' | 'offsetBase'> & { rejects: Reject[] };
   const packed = (bytes: number | undefined, ends: number | undefined, section: number): ByteArenaColumns => ({
     bytes: new Uint8Array(buffer, bytes, size(section)),
     ends: new Uint32Array(buffer, ends, size(section + 1) / 4),
@@ -112,6 +112,8 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
     ticketNames: packed(ticketBytes, ticketEnds, NUMERIC_COLUMNS.length + 2),
     ticketEmail: json.ticketEmail,
     ticketSubject: json.ticketSubject,
+    ticketFacts: json.ticketFacts,
+    authorNames: json.authorNames,
     conversationAside: json.conversationAside,
     epochAside: json.epochAside,
     offsetAside: json.offsetAside,
@@ -124,6 +126,8 @@ export function loadIndex(path: string, fingerprint: string, spoolPath: string):
     lengthOf: new Int32Array(buffer, lengthOf, n),
     lineOf: new Int32Array(buffer, lineOf, n),
     contentOf: new Uint32Array(buffer, contentOf, n),
+    authorOf: new Uint32Array(buffer, authorOf, n),
+    kindOf: new Uint32Array(buffer, kindOf, n),
   });
   return { table, rejects: json.rejects, rowsRead: header.rowsRead };
 }

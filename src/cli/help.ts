@@ -32,7 +32,8 @@ Reports (in the config's "reports" folder; every line says [simulated] against t
   plan.md, plan.json    from plan: counts, rejects by reason, requests by kind, estimated duration
   run.md, run.json      from run: done, rejected, in doubt, left, requests, 429s, retries, rate used
   rejects.csv           original fields + reason + message + file + line: fix and feed back as a csv source
-  verify.md, verify.json  from verify: found, missing and duplicated notes (ticket:note), unmatched threads
+  verify.md, verify.json
+                        from verify: found, missing and duplicated notes (ticket:note), unmatched threads
   id-map.csv            source ticket and note -> Help Scout conversation and thread
 
 Credentials come only from the environment: HELPSCOUT_APP_ID, HELPSCOUT_APP_SECRET.

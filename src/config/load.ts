@@ -76,6 +76,7 @@ function resolvePaths(config: ParsedConfig, dir: string): ParsedConfig {
   const source = { ...config.source, path: resolve(dir, config.source.path) };
   const users = at(config.source.users);
   const conversationMap = at(config.source.conversationMap);
+  const userMap = at(config.source.userMap);
   const simulator = at(config.target.simulator);
   return {
     ...config,
@@ -83,6 +84,7 @@ function resolvePaths(config: ParsedConfig, dir: string): ParsedConfig {
       ...source,
       ...(users === undefined ? {} : { users }),
       ...(conversationMap === undefined ? {} : { conversationMap }),
+      ...(userMap === undefined ? {} : { userMap }),
     },
     target: { ...config.target, ...(simulator === undefined ? {} : { simulator }) },
     checkpoint: resolve(dir, config.checkpoint),
@@ -100,6 +102,7 @@ function missingFiles(raw: unknown, dir: string): string[] {
     ['source', 'path'],
     ['source', 'users'],
     ['source', 'conversationMap'],
+    ['source', 'userMap'],
     ['target', 'simulator'],
   ] as const;
   const problems: string[] = [];

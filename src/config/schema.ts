@@ -14,6 +14,11 @@ export const CANONICAL_FIELDS = [
   'user',
   'status',
   'attachments',
+  'authorEmail',
+  'kind',
+  'tags',
+  'ticketStatus',
+  'customerName',
 ] as const;
 export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
 export const REQUIRED_FIELDS: readonly CanonicalField[] = ['ticket', 'id', 'createdAt', 'text'];
@@ -37,6 +42,8 @@ const sourceSchema = z.strictObject({
     .optional(),
   /** Zendesk: a users file (`id,name,email`) to name comment authors. */
   users: z.string().min(1).optional(),
+  /** `email,user` CSV: a source author's email → a Help Scout user id; wins over the users lookup. */
+  userMap: z.string().min(1).optional(),
   /** `ticket,conversation` CSV mapping source tickets to Help Scout conversations. */
   conversationMap: z.string().min(1).optional(),
   /** A ticket field holding the Help Scout conversation id. */
@@ -63,8 +70,10 @@ const targetSchema = z.strictObject({
   requestsPerMinute: z.number().int().min(2).optional(),
   rateWindowSeconds: z.number().positive().default(60),
   user: positiveInt.optional(),
-  /** Status of conversations the tool creates. */
-  status: z.enum(['active', 'closed', 'pending']).default('closed'),
+  /** Status of conversations the tool creates; "source": the ticket's own (closed when it has none). */
+  status: z.enum(['active', 'closed', 'pending', 'source']).default('closed'),
+  /** Authors → Help Scout users by email (every page of List Users, alternate emails too), or none. */
+  users: z.enum(['match-email', 'none']).default('match-email'),
   /** Bytes per Create Conversation request; a 413 lowers it for the rest of the run. */
   maxRequestBytes: positiveInt.default(2 * 1024 * 1024),
   /** Conversations delivered in parallel (notes of one conversation never are). */
@@ -78,6 +87,8 @@ const policySchema = z
     overflow: z.enum(['continue', 'reject']).default('continue'),
     tooOld: z.enum(['continue', 'reject']).default('continue'),
     invalid: z.enum(['reject']).default('reject'),
+    /** "notes": every message an imported note; "native": customer, reply and note threads as the source had them. */
+    threads: z.enum(['notes', 'native']).default('notes'),
   })
   .prefault({});
 

@@ -28,6 +28,8 @@ export const REJECT_REASONS = [
   'too_old',
   'api_rejected',
   'note_too_large',
+  'invalid_kind',
+  'invalid_ticket_status',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

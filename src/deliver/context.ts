@@ -1,3 +1,4 @@
+import type { UserDirectory } from '../authors/user-directory.ts';
 import type { ConversationFacts } from '../plan/facts.ts';
 import type { CheckpointStore } from '../checkpoint/log-writer.ts';
 import type { SpoolReader } from '../checkpoint/spool.ts';
@@ -33,8 +34,13 @@ export interface DeliveryContext {
   /** What the run's lookups learned of a conversation (targets, and the last parts of lanes). */
   readonly facts: (conversation: number) => ConversationFacts;
   readonly tooOld: 'continue' | 'reject';
-  readonly conversationStatus: 'active' | 'closed' | 'pending';
+  /** Status of created conversations; "source": the ticket's own. */
+  readonly conversationStatus: 'active' | 'closed' | 'pending' | 'source';
+  /** Default Help Scout user of a message whose author maps to none. */
   readonly user?: number;
+  readonly users: UserDirectory;
+  /** DESIGN §8: every message a note, or customer / reply / note threads as the source had them. */
+  readonly threads: 'notes' | 'native';
   readonly stats: DeliveryStats;
   /** Test hook: false sends an in-doubt write again without looking (to prove it is needed). */
   readonly reconcile: boolean;

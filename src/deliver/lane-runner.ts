@@ -4,8 +4,7 @@ import type { RejectReason } from '../core/reject.ts';
 import { planLane, type LaneHistory } from '../plan/build-plan.ts';
 import type { ConversationFacts } from '../plan/facts.ts';
 import type { Lane, LaneTarget, LinkTarget, PlannedReject, Step } from '../plan/plan.ts';
-import type { NoteBody } from '../helpscout/wire-types.ts';
-import { conversationBody, linkText, noteBody, noteThread } from './bodies.ts';
+import { conversationBody, conversationThread, linkText, threadBody, type OutgoingThread, type Voice } from './bodies.ts';
 import type { DeliveryContext } from './context.ts';
 import { textFingerprint } from './fingerprint.ts';
 import { Status } from './note-status.ts';
@@ -19,7 +18,7 @@ type AddNote = Step & { kind: 'add-note' };
 /** An add-note whose intent is on disk, ready to send. */
 interface LoggedNote {
   readonly intent: IntentEvent;
-  readonly body: NoteBody;
+  readonly thread: OutgoingThread;
 }
 
 /**
@@ -33,6 +32,18 @@ export const INTENTS_AHEAD = 16;
 function contentOf(table: DeliveryContext['table'], notes: readonly number[]): { h?: number[] } {
   const h = notes.map((n) => table.content(n));
   return h.some((x) => x !== 0) ? { h } : {};
+}
+
+/** Sends a thread to the endpoint of its type. */
+function send(ctx: DeliveryContext, conversation: number, thread: OutgoingThread): Promise<{ threadId?: number }> {
+  switch (thread.type) {
+    case 'customer':
+      return ctx.client.createCustomerThread(conversation, thread.body);
+    case 'reply':
+      return ctx.client.createReply(conversation, thread.body);
+    case 'note':
+      return ctx.client.createNote(conversation, thread.body);
+  }
 }
 
 /** One lane: its steps in order, one request at a time; re-planned when Help Scout surprises us. */
@@ -89,9 +100,9 @@ class LaneRunner {
 
   private async addNote(step: AddNote, index: number): Promise<StepOutcome> {
     const { ctx } = this;
-    const { intent, body } = await this.logged(step, index);
+    const { intent, thread: outgoing } = await this.logged(step, index);
     try {
-      const result = await sendLogged(ctx, intent, () => ctx.client.createNote(step.conversation, body));
+      const result = await sendLogged(ctx, intent, () => send(ctx, step.conversation, outgoing));
       if (result.kind === 'in-doubt') return this.leaveInDoubt([step.note]);
       const thread = result.kind === 'ack' ? result.value.threadId : result.found.threads?.[0];
       this.markDone(step, [step.note], step.conversation, thread === undefined ? [] : [thread], result.kind);
@@ -120,12 +131,12 @@ class LaneRunner {
       batch.push(later);
     }
     const { ctx } = this;
-    const defaults = ctx.user === undefined ? {} : { user: ctx.user };
     const notes = await Promise.all(
       batch.map(async (s): Promise<LoggedNote> => {
         const payload = ctx.spool.read(ctx.table.spool(s.note));
         const intent = this.intent(s, [s.note], { conversation: s.conversation, createdAt: payload.createdAt, fp: textFingerprint(payload.text) });
-        return { intent, body: await noteBody(payload, defaults) };
+        const into = this.factsOf(s.conversation);
+        return { intent, thread: await threadBody(payload, this.voiceOf(s.note, into?.customerEmail, into?.status)) };
       }),
     );
     for (const note of notes) ctx.store.append(note.intent);
@@ -144,15 +155,24 @@ class LaneRunner {
   private async createConversation(step: Step & { kind: 'create-conversation' }): Promise<StepOutcome> {
     const { ctx } = this;
     const notes = [...step.notes];
-    const defaults = ctx.user === undefined ? {} : { user: ctx.user };
-    const payloads = notes.map((note) => ctx.spool.read(ctx.table.spool(note)));
-    const threads = await Promise.all(payloads.map((p) => noteThread(p, defaults)));
+    const threads = await Promise.all(notes.map((note) => conversationThread(ctx.spool.read(ctx.table.spool(note)), this.voiceOf(note, step.customerEmail, undefined))));
     const back = this.resolveLink(step.backLink);
     if (back !== undefined && threads[0]) {
       threads.unshift({ type: 'note', imported: true, createdAt: threads[0].createdAt, text: linkText('continued-from', back) });
     }
+    const ticket = ctx.table.ticketFactsOf(notes[0] ?? 0);
+    const status = ctx.conversationStatus === 'source' ? (ticket.status ?? 'closed') : ctx.conversationStatus;
     const body = conversationBody(
-      { subject: step.subject, customerEmail: step.customerEmail, mailboxId: step.mailboxId, status: ctx.conversationStatus, tag: step.tag, ...defaults },
+      {
+        subject: step.subject,
+        customerEmail: step.customerEmail,
+        mailboxId: step.mailboxId,
+        status,
+        tag: step.tag,
+        ...(ticket.tags === undefined ? {} : { tags: ticket.tags }),
+        ...(ticket.customerName === undefined ? {} : { customerName: ticket.customerName }),
+        ...(ctx.user === undefined ? {} : { user: ctx.user }),
+      },
       threads,
     );
     const linkFrom = this.steps.find((s) => s.kind === 'link-note' && s.continuation.kind === 'step' && s.continuation.step === step.id);
@@ -258,6 +278,33 @@ class LaneRunner {
     const lane = planLane(input, this.lane.id, this.target, pending, rejects);
     for (const r of rejects) this.reject([r.note], r.reason, r.message);
     this.steps = lane.steps;
+  }
+
+  /** What this lane knows of a conversation it writes into: its target as last seen, else the run's lookup. */
+  private factsOf(conversation: number): (ConversationFacts & { kind: 'found' }) | undefined {
+    const target = this.target.kind === 'existing' ? this.target.facts : undefined;
+    const facts = target !== undefined && (conversation === target.id || conversation === target.requested) ? target : this.ctx.facts(conversation);
+    return facts.kind === 'found' ? facts : undefined;
+  }
+
+  /**
+   * As which thread a message goes (DESIGN §8): its author's Help Scout user (else the default
+   * user); with \`policy.threads: "native"\`, a customer message as a customer thread (from its
+   * author, else the conversation's customer) and an agent's public answer as a reply carrying
+   * the conversation's status. Without a customer to name, a message stays a note.
+   */
+  private voiceOf(note: number, customerEmail: string | undefined, status: string | undefined): Voice {
+    const { ctx } = this;
+    const author = ctx.table.author(note);
+    const mapped = ctx.users.userOf(author) ?? ctx.user;
+    const user = mapped === undefined ? {} : { user: mapped };
+    const kind = ctx.threads === 'native' ? ctx.table.kind(note) : 'note';
+    if (kind === 'customer') {
+      const customer = author ?? customerEmail;
+      if (customer !== undefined) return { type: 'customer', customer };
+    }
+    if (kind === 'reply' && customerEmail !== undefined) return { type: 'reply', customer: customerEmail, ...user, ...(status === undefined ? {} : { status }) };
+    return { type: 'note', ...user };
   }
 
   private pending(): number[] {

@@ -57,12 +57,15 @@ export async function reconcileNotes(client: HelpScoutClient, conversation: numb
 
 const ABSENT: ReconcileResult = { kind: 'absent' };
 
-/** Every note thread of a conversation (at most 100 threads: a few pages). */
+/** The thread types the import writes: notes, customer threads, and replies (listed as `message`). */
+const IMPORTED_TYPES = new Set(['note', 'customer', 'message']);
+
+/** Every thread of a conversation the import could have written (at most 100 threads: a few pages). */
 async function listNotes(client: HelpScoutClient, conversation: number): Promise<RemoteThread[]> {
   const notes: RemoteThread[] = [];
   for (let page = 1; ; page++) {
     const result = await client.listThreads(conversation, page);
-    for (const thread of result._embedded?.threads ?? []) if (thread.type === 'note') notes.push(thread);
+    for (const thread of result._embedded?.threads ?? []) if (IMPORTED_TYPES.has(thread.type ?? '')) notes.push(thread);
     if (page >= (result.page?.totalPages ?? 1)) return notes;
   }
 }

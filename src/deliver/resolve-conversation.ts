@@ -34,6 +34,7 @@ export async function resolveConversation(client: HelpScoutClient, requested: nu
         ...(c.mailboxId === undefined ? {} : { mailboxId: c.mailboxId }),
         ...(c.subject ? { subject: c.subject } : {}),
         ...(c.primaryCustomer?.email ? { customerEmail: c.primaryCustomer.email } : {}),
+        ...(c.status ? { status: c.status } : {}),
       },
       hops,
     };

@@ -4,7 +4,7 @@ import { RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
 import { errorForResponse, type RequestContext } from './response-errors.ts';
 import { TokenManager } from './token-manager.ts';
 import type { HttpRequest, HttpResponse, Transport } from './transport.ts';
-import type { ConversationBody, NoteBody, ThreadPage, RemoteConversation } from './wire-types.ts';
+import type { ConversationBody, CustomerThreadBody, NoteBody, RemoteConversation, RemoteUser, ReplyBody, ThreadPage, UserPage } from './wire-types.ts';
 
 export type GetConversationResult =
   | { readonly kind: 'found'; readonly conversation: RemoteConversation }
@@ -81,13 +81,38 @@ export class HelpScoutClient {
 
   /** Thread id from `Resource-ID` (absent on old API versions). */
   async createNote(conversationId: number, body: NoteBody): Promise<{ threadId?: number }> {
+    return this.createThread(conversationId, 'notes', body);
+  }
+
+  /** A message from the customer, into an existing conversation. */
+  async createCustomerThread(conversationId: number, body: CustomerThreadBody): Promise<{ threadId?: number }> {
+    return this.createThread(conversationId, 'customer', body);
+  }
+
+  /** An agent's reply; with `imported: true` no email goes out. */
+  async createReply(conversationId: number, body: ReplyBody): Promise<{ threadId?: number }> {
+    return this.createThread(conversationId, 'reply', body);
+  }
+
+  private async createThread(conversationId: number, endpoint: 'notes' | 'customer' | 'reply', body: NoteBody | CustomerThreadBody): Promise<{ threadId?: number }> {
     const json = JSON.stringify(body);
     const response = await this.call(
-      { method: 'POST', path: `/v2/conversations/${conversationId}/notes`, headers: JSON_HEADERS, body: json },
+      { method: 'POST', path: `/v2/conversations/${conversationId}/${endpoint}`, headers: JSON_HEADERS, body: json },
       { method: 'POST', conversationId, requestBytes: Buffer.byteLength(json) },
     );
     const threadId = Number(response.headers['resource-id']);
     return Number.isFinite(threadId) && threadId > 0 ? { threadId } : {};
+  }
+
+  /** Every user of the account, every page (invited users included): one GET per 50 users. */
+  async listUsers(): Promise<RemoteUser[]> {
+    const users: RemoteUser[] = [];
+    for (let page = 1; ; page++) {
+      const response = await this.call({ method: 'GET', path: `/v2/users?page=${page}` }, { method: 'GET', requestBytes: 0 });
+      const parsed = JSON.parse(response.body) as UserPage;
+      users.push(...(parsed._embedded?.users ?? []));
+      if (page >= (parsed.page?.totalPages ?? 1)) return users;
+    }
   }
 
   async createConversation(body: ConversationBody): Promise<{ conversationId: number }> {

@@ -1,5 +1,7 @@
 /** Field checks of the mapper; each returns the clean value or a problem for the reject. */
 
+import type { MessageKind, TicketStatus } from './note-draft.ts';
+
 export interface FieldProblem {
   readonly problem: string;
 }
@@ -22,10 +24,23 @@ export function emailAddress(raw: string): string | FieldProblem {
   return EMAIL.test(text) ? text : { problem: `not an email address: ${JSON.stringify(raw)}` };
 }
 
-/** Conversation statuses a note may set (Help Scout's words, lowercase). */
-const STATUSES = new Set(['active', 'pending', 'closed']);
-
-export function noteStatus(raw: string): string | FieldProblem {
+/**
+ * An author's address, lower-cased: users are matched on it case-insensitively (DESIGN §8).
+ * Not an address → none, not a reject: the author is then unmatched, the note still lands.
+ */
+export function authorAddress(raw: string): string | undefined {
   const text = raw.trim().toLowerCase();
-  return STATUSES.has(text) ? text : { problem: `status must be active, pending or closed, got ${JSON.stringify(raw)}` };
+  return EMAIL.test(text) ? text : undefined;
+}
+
+/** Conversation statuses, Help Scout's words: a note's `status` and a ticket's `ticketStatus`. */
+export const STATUSES: readonly TicketStatus[] = ['active', 'pending', 'closed'];
+export const KINDS: readonly MessageKind[] = ['customer', 'reply', 'note'];
+
+/** `raw` trimmed and lower-cased when it is one of `allowed`; else a problem naming the value and the allowed ones. */
+export function oneOf<T extends string>(raw: string, allowed: readonly T[], field: string): T | FieldProblem {
+  const text = raw.trim().toLowerCase();
+  const found = allowed.find((value) => value === text);
+  if (found !== undefined) return found;
+  return { problem: `${field} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1) ?? ''}, got ${JSON.stringify(raw)}` };
 }

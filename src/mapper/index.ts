@@ -4,10 +4,11 @@ import { parseAttachmentList } from '../readers/attachment-list.ts';
 import type { SourceAttachment, SourceNote } from '../readers/source-note.ts';
 import { resolveAttachments } from './attachments.ts';
 import { formatHelpScoutDate } from './date.ts';
-import { emailAddress, noteStatus, positiveId } from './fields.ts';
-import type { NoteDraft } from './note-draft.ts';
+import { authorAddress, emailAddress, KINDS, oneOf, positiveId, STATUSES } from './fields.ts';
+import type { MessageKind, NoteDraft, TicketStatus } from './note-draft.ts';
 import { noteKey } from './note-key.ts';
 import { buildNoteText } from './note-text.ts';
+import { TagReader } from './tags.ts';
 import { isKnownTimeZone } from './time-zone.ts';
 
 export { formatHelpScoutDate, type DateResult } from './date.ts';
@@ -49,6 +50,7 @@ export function createMapper(options: MapperOptions): Mapper {
   const nowSeconds = Math.floor(options.now / 1000);
   let seq = 0;
   const limits = { exportDir: options.exportDir, maxBytes: options.maxAttachmentBytes };
+  const tagReader = new TagReader();
 
   return (note) => {
     const ticket = note.ticket.trim();
@@ -83,10 +85,24 @@ export function createMapper(options: MapperOptions): Mapper {
     }
     let status: string | undefined;
     if (present(note.status)) {
-      const checked = noteStatus(note.status);
+      const checked = oneOf(note.status, STATUSES, 'status');
       if (typeof checked !== 'string') return rejectOf(note, 'invalid_field', 'status', checked.problem);
       status = checked;
     }
+    let kind: MessageKind = 'note';
+    if (present(note.kind)) {
+      const checked = oneOf(note.kind, KINDS, 'kind');
+      if (typeof checked !== 'string') return rejectOf(note, 'invalid_kind', 'kind', checked.problem);
+      kind = checked;
+    }
+    let ticketStatus: TicketStatus | undefined;
+    if (present(note.ticketStatus)) {
+      const checked = oneOf(note.ticketStatus, STATUSES, 'ticketStatus');
+      if (typeof checked !== 'string') return rejectOf(note, 'invalid_ticket_status', 'ticketStatus', checked.problem);
+      ticketStatus = checked;
+    }
+    const tags = tagReader.read(note.tags);
+    if ('problem' in tags) return rejectOf(note, 'invalid_field', 'tags', tags.problem);
 
     let list: readonly SourceAttachment[] = [];
     if (typeof note.attachments === 'string') {
@@ -122,6 +138,11 @@ export function createMapper(options: MapperOptions): Mapper {
       epoch: date.epoch,
       seq: seq++,
       text,
+      authorEmail: note.authorEmail === undefined ? undefined : authorAddress(note.authorEmail),
+      kind,
+      tags,
+      ticketStatus,
+      customerName: present(note.customerName) ? note.customerName.trim() : undefined,
       attachments: attachments.files,
       origin: note.origin,
       fields: note.fields,

@@ -10,6 +10,11 @@ export interface AttachmentRef {
   readonly size: number;
 }
 
+/** What a message was in the source (DESIGN §8): the customer's, an agent's reply, or an internal note. */
+export type MessageKind = 'customer' | 'reply' | 'note';
+/** Help Scout's conversation statuses: what the source ticket's status becomes. */
+export type TicketStatus = 'active' | 'pending' | 'closed';
+
 /** A note ready to plan: validated, dated in Help Scout's format, with its final text. */
 export interface NoteDraft {
   /** Stable identity `ticket:id`, the unit of exactly-once. */
@@ -28,6 +33,15 @@ export interface NoteDraft {
   readonly subject?: string;
   readonly user?: number;
   readonly status?: string;
+  /** The author's address, trimmed and lower-cased; undefined when none or not an address. */
+  readonly authorEmail: string | undefined;
+  /** `note` when the source did not say. */
+  readonly kind: MessageKind;
+  /** This row's tags of its ticket (trimmed, lower-cased, each once); the ticket's are the union over its rows. */
+  readonly tags: readonly string[];
+  readonly ticketStatus: TicketStatus | undefined;
+  /** The ticket's customer's name, trimmed, for a conversation the import creates. */
+  readonly customerName: string | undefined;
   readonly attachments: readonly AttachmentRef[];
   readonly origin: Origin;
   readonly fields: Readonly<Record<string, string>>;

@@ -74,5 +74,10 @@ function addDraft(table: NoteTable, sink: PayloadSink, draft: NoteDraft): void {
     customerEmail: draft.customerEmail,
     subject: draft.subject,
     content: contentHash(draft.epoch, draft.text),
+    authorEmail: draft.authorEmail,
+    kind: draft.kind,
+    tags: draft.tags,
+    ticketStatus: draft.ticketStatus,
+    customerName: draft.customerName,
   });
 }

@@ -10,6 +10,7 @@ import { replayCheckpoint, threadsLoggedIn, type ReplayedState } from '../checkp
 import { unwritable } from '../checkpoint/unwritable.ts';
 import { SpoolReader } from '../checkpoint/spool.ts';
 import type { ImportConfig } from '../config/load.ts';
+import { loadUserDirectory } from '../authors/load-directory.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Reject } from '../core/reject.ts';
 import { emptyStats, type DeliveryContext, type DeliveryStats } from '../deliver/context.ts';
@@ -124,6 +125,8 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
       const { table } = indexed;
       store.append({ t: 'indexed', rows: indexed.rowsRead, notes: table.size, inputRejects: indexed.rejects.length, byTarget: notesByTarget(table), at: Date.now() });
       spool = new SpoolReader(spoolPath);
+      // Before anything is written: a user map naming a user the account lacks stops the run here.
+      const users = await loadUserDirectory(config, client);
       const outcome = emptyOutcome(table.size);
 
       let reconciledAtStart = 0;
@@ -170,6 +173,8 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         facts: lookedUp,
         tooOld: config.policy.tooOld,
         conversationStatus: config.target.status,
+        users,
+        threads: config.policy.threads,
         ...(config.target.user === undefined ? {} : { user: config.target.user }),
         stats,
         reconcile: options.reconcile ?? true,

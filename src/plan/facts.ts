@@ -10,6 +10,8 @@ export type ConversationFacts =
       readonly mailboxId?: number;
       readonly customerEmail?: string;
       readonly subject?: string;
+      /** Its status now: a reply sent into it carries it, so nothing reopens. */
+      readonly status?: string;
       /** A 412 that was not the thread limit: company policy locks it ("too old"). */
       readonly locked?: boolean;
     }

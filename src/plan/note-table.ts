@@ -1,3 +1,4 @@
+import type { MessageKind, TicketStatus } from '../mapper/note-draft.ts';
 import type { ByteArenaColumns } from '../core/key-bytes.ts';
 import { ChunkedColumn } from '../core/chunked-column.ts';
 import { KeySet } from '../core/key-set.ts';
@@ -25,10 +26,27 @@ export interface NoteRecordInput {
   readonly subject: string | undefined;
   /** `contentHash` of the note's date and text (0: not known). */
   readonly content?: number;
+  /** Who wrote it (lower-cased email), and as what (DESIGN §8). */
+  readonly authorEmail?: string | undefined;
+  readonly kind?: MessageKind;
+  /** The ticket's facts this row carries: tags are united over the ticket's rows, the rest first wins. */
+  readonly tags?: readonly string[];
+  readonly ticketStatus?: TicketStatus | undefined;
+  readonly customerName?: string | undefined;
+}
+
+/** Kinds by their code in the kind column; a note is 0, what an older index holds. */
+const KINDS: readonly MessageKind[] = ['note', 'customer', 'reply'];
+
+/** What a ticket's rows say of the ticket itself, for the conversation the tool creates. */
+export interface TicketFacts {
+  readonly tags?: readonly string[];
+  readonly status?: TicketStatus;
+  readonly customerName?: string;
 }
 
 /** The numeric columns, in the order the resume index saves them. */
-export const NUMERIC_COLUMNS = ['ticketOf', 'conversationOf', 'epochOf', 'bytesOf', 'offsetOf', 'lengthOf', 'lineOf', 'contentOf'] as const;
+export const NUMERIC_COLUMNS = ['ticketOf', 'conversationOf', 'epochOf', 'bytesOf', 'offsetOf', 'lengthOf', 'lineOf', 'contentOf', 'authorOf', 'kindOf'] as const;
 type NumericColumn = (typeof NUMERIC_COLUMNS)[number];
 /** Bytes per value: every numeric column is an Int32Array or a Uint32Array. */
 export const COLUMN_VALUE_BYTES = 4;
@@ -58,6 +76,11 @@ export interface NoteTableColumns {
   readonly lengthOf: Int32Array;
   readonly lineOf: Int32Array;
   readonly contentOf: Uint32Array;
+  /** Index + 1 into `authorNames` (0: no author known). */
+  readonly authorOf: Uint32Array;
+  readonly kindOf: Uint32Array;
+  readonly authorNames: readonly string[];
+  readonly ticketFacts: readonly (TicketFacts | null)[];
 }
 
 /** A table laid bare for saving: each numeric column as consecutive pieces (its chunks, no copies). */
@@ -88,6 +111,12 @@ export class NoteTable {
   private readonly lengthOf = new ChunkedColumn(i32);
   private readonly lineOf = new ChunkedColumn(i32);
   private readonly contentOf = new ChunkedColumn(u32);
+  private readonly authorOf = new ChunkedColumn(u32);
+  private readonly kindOf = new ChunkedColumn(u32);
+  private readonly authorNames: string[] = [];
+  /** Authors interned while adding; rebuilt from `authorNames` when asked for again. */
+  private authorIds: Map<string, number> | undefined = new Map();
+  private readonly ticketFacts: (TicketFacts | undefined)[] = [];
 
   /** A table rebuilt from saved columns, without reading the export again. */
   static fromColumns(c: NoteTableColumns): NoteTable {
@@ -105,6 +134,11 @@ export class NoteTable {
     table.lengthOf.adopt(c.lengthOf);
     table.lineOf.adopt(c.lineOf);
     table.contentOf.adopt(c.contentOf);
+    table.authorOf.adopt(c.authorOf);
+    table.kindOf.adopt(c.kindOf);
+    table.authorNames.push(...c.authorNames);
+    table.authorIds = undefined;
+    c.ticketFacts.forEach((facts, i) => (table.ticketFacts[i] = facts ?? undefined));
     return table;
   }
 
@@ -127,6 +161,10 @@ export class NoteTable {
       lengthOf: this.lengthOf.pieces(n),
       lineOf: this.lineOf.pieces(n),
       contentOf: this.contentOf.pieces(n),
+      authorOf: this.authorOf.pieces(n),
+      kindOf: this.kindOf.pieces(n),
+      authorNames: this.authorNames,
+      ticketFacts: this.ticketFacts.map((f) => f ?? null),
     };
   }
 
@@ -165,7 +203,33 @@ export class NoteTable {
     this.lengthOf.set(index, record.spoolLength);
     this.lineOf.set(index, record.line);
     this.contentOf.set(index, record.content ?? 0);
+    if (record.authorEmail !== undefined) this.authorOf.set(index, this.authorId(record.authorEmail) + 1);
+    if (record.kind !== undefined && record.kind !== 'note') this.kindOf.set(index, KINDS.indexOf(record.kind));
+    this.addTicketFacts(ticket, record);
     return index;
+  }
+
+  private authorId(email: string): number {
+    this.authorIds ??= new Map(this.authorNames.map((name, i) => [name, i]));
+    let id = this.authorIds.get(email);
+    if (id === undefined) {
+      id = this.authorNames.push(email) - 1;
+      this.authorIds.set(email, id);
+    }
+    return id;
+  }
+
+  /** Pass 1 calls this for every row: it allocates only when the row tells something new. */
+  private addTicketFacts(ticket: number, record: NoteRecordInput): void {
+    const was = this.ticketFacts[ticket] ?? {};
+    const newTags = record.tags?.some((tag) => !was.tags?.includes(tag)) === true;
+    const newStatus = was.status === undefined && record.ticketStatus !== undefined;
+    const newName = was.customerName === undefined && record.customerName !== undefined;
+    if (!newTags && !newStatus && !newName) return;
+    const tags = newTags ? [...new Set([...(was.tags ?? []), ...(record.tags ?? [])])] : was.tags;
+    const status = was.status ?? record.ticketStatus;
+    const customerName = was.customerName ?? record.customerName;
+    this.ticketFacts[ticket] = { ...(tags === undefined ? {} : { tags }), ...(status === undefined ? {} : { status }), ...(customerName === undefined ? {} : { customerName }) };
   }
 
   key(i: number): string {
@@ -195,6 +259,17 @@ export class NoteTable {
   }
   content(i: number): number {
     return this.contentOf.get(i);
+  }
+  /** Who wrote the note (lower-cased email), if the export says. */
+  author(i: number): string | undefined {
+    const id = this.authorOf.get(i);
+    return id === 0 ? undefined : this.authorNames[id - 1];
+  }
+  kind(i: number): MessageKind {
+    return KINDS[this.kindOf.get(i)] ?? 'note';
+  }
+  ticketFactsOf(i: number): TicketFacts {
+    return this.ticketFacts[this.ticketNumber(i)] ?? {};
   }
   /** The note with this key, or -1 (builds the key lookups again after `finishAdding`). */
   noteOf(key: string): number {

@@ -52,7 +52,7 @@ export function noteFromRow(row: Readonly<Record<string, string>>, names: Column
   return note;
 }
 
-const OPTIONAL_TEXT = ['conversation', 'customerEmail', 'subject', 'author', 'user', 'status'] as const;
+const OPTIONAL_TEXT = ['conversation', 'customerEmail', 'subject', 'author', 'user', 'status', 'authorEmail', 'kind', 'tags', 'ticketStatus', 'customerName'] as const;
 
 /** A cell's text; empty or absent is undefined. */
 function cell(row: Readonly<Record<string, string>>, column: string): string | undefined {

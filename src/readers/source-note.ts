@@ -38,6 +38,15 @@ export interface SourceNote {
   readonly author?: string;
   readonly user?: string;
   readonly status?: string;
+  /** The author's address as the export had it; the mapper lower-cases it and drops what is no address. */
+  readonly authorEmail?: string;
+  /** `customer`, `reply` or `note` (DESIGN §8) as written: empty is `note`, anything else a reject. */
+  readonly kind?: string;
+  /** The ticket's tags: an array from presets; csv/jsonl give a JSON array or `;`-separated text. */
+  readonly tags?: readonly string[] | string;
+  /** `active`, `pending` or `closed` as written; presets translate their platform's statuses. */
+  readonly ticketStatus?: string;
+  readonly customerName?: string;
   readonly visibility?: 'public' | 'private' | 'system';
   /** How the message reached the old help desk (Zendesk `via.channel`), for the attribution line. */
   readonly channel?: string;

@@ -25,7 +25,10 @@ export class ExportNotes {
     const rowOf = new Int32Array(landed.size).fill(-1);
     for (let row = 0; row < table.size; row++) {
       const note = landed.keys.idOf(table.key(row));
-      if (note >= 0) rowOf[note] = row;
+      // A note edited at the source since it landed (a delta's changed_since_import) is not
+      // what Help Scout holds: the export cannot vouch for it.
+      const sent = note >= 0 ? landed.content(note) : 0;
+      if (note >= 0 && (sent === 0 || table.content(row) === 0 || sent === table.content(row))) rowOf[note] = row;
     }
     // Only ids are read from here on: the hash slots (16 MB a million keys) can go.
     landed.keys.dropLookups();

@@ -1,3 +1,4 @@
+import { ChunkedColumn } from '../core/chunked-column.ts';
 import { landedNotes } from '../checkpoint/landed.ts';
 import { KeySet } from '../core/key-set.ts';
 import { WideColumn } from '../core/wide-column.ts';
@@ -12,6 +13,8 @@ export class LandedColumns {
   readonly keys = new KeySet();
   private readonly conversationOf = new WideColumn();
   private readonly threadOf = new WideColumn();
+  /** Content hash as sent (0: the log did not keep it). */
+  private readonly contentOf = new ChunkedColumn((n) => new Uint32Array(n));
 
   static read(checkpointPath: string): LandedColumns {
     const columns = new LandedColumns();
@@ -21,6 +24,7 @@ export class LandedColumns {
       if (columns.keys.add(note.key) !== at) continue;
       columns.conversationOf.set(at, note.conversation);
       columns.threadOf.set(at, note.thread ?? 0);
+      columns.contentOf.set(at, note.content ?? 0);
     }
     return columns;
   }
@@ -33,6 +37,10 @@ export class LandedColumns {
   }
   conversation(note: number): number {
     return this.conversationOf.get(note);
+  }
+  /** The content hash it was sent with; 0 when not known. */
+  content(note: number): number {
+    return this.contentOf.get(note);
   }
   /** 0 when no thread id is known for it. */
   thread(note: number): number {

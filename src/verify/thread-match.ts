@@ -33,6 +33,9 @@ export function noteSignature(createdAt: string | undefined, text: string): stri
   return `${createdAt ?? ''} ${textFingerprint(text)}`;
 }
 
+/** The thread types the import writes (notes, customer threads, replies listed as `message`): where reconcile looks too. */
+const WRITTEN_TYPES = new Set(['note', 'customer', 'message']);
+
 /** How linkText (deliver/bodies.ts) begins, once its tags are stripped: the tool's own link notes. */
 const LINK_NOTE_START = 'Imported history continue';
 
@@ -44,8 +47,7 @@ const LINK_NOTE_START = 'Imported history continue';
  */
 export function matchThreads(notes: readonly RecordedNote[], threads: readonly ListedThread[]): ConversationMatch {
   const signatureOf = new Map(threads.map((t) => [t.id, noteSignature(t.createdAt, t.body ?? '')]));
-  // Reconcile looks among notes; imported threads of other types are the import's too.
-  const ours = threads.filter((t) => t.imported === true || t.type === 'note');
+  const ours = threads.filter((t) => t.imported === true || WRITTEN_TYPES.has(t.type ?? ''));
   const taken = new Set<number>();
   const verdicts: Verdict[] = notes.map(() => ({ kind: 'unverifiable' }));
   const signatures: (string | undefined)[] = notes.map((note) => note.signature);

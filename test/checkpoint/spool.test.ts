@@ -22,6 +22,11 @@ function draft(i: number, text: string): NoteDraft {
     attachments: i % 2 ? [{ fileName: 'a.txt', mimeType: 'text/plain', path: '/x/a.txt', size: 3 }] : [],
     origin: { file: 'notes.csv', line: i + 2 },
     fields: { text },
+    authorEmail: undefined,
+    kind: 'note',
+    tags: [],
+    ticketStatus: undefined,
+    customerName: undefined,
   };
 }
 

@@ -59,9 +59,9 @@ describe('hs-import run', () => {
     const report = readJson<RunJson>(join(env.dir, 'reports/run.json'));
     expect(report.counts).toEqual({ done: 6, rejected: 3, inDoubt: 0, left: 0, doneBefore: 0, reconciledAtStart: 0 });
     expect(report.simulated).toBe(false);
-    // 2 lookups (11, 12; 999 answers 404 and counts too), 4 notes + 1 create written.
-    expect(report.requests).toMatchObject({ reads: 3, writes: 5, rateLimited: 0, retries: 0 });
-    expect(report.rate.unitsSpent).toBe(3 + 2 * 5);
+    // The users (one page), 2 lookups (11, 12; 999 answers 404 and counts too), 4 notes + 1 create written.
+    expect(report.requests).toMatchObject({ reads: 4, writes: 5, rateLimited: 0, retries: 0 });
+    expect(report.rate.unitsSpent).toBe(4 + 2 * 5);
     expect(report.delivery.createsDone).toBe(1);
     expect(report.rejectsByReason.map((r) => [r.reason, r.count])).toEqual([['invalid_date', 2], ['conversation_not_found', 1]]);
     expect(summaryCounts(run.stdout)).toEqual({ done: 6, rejected: 3, inDoubt: 0, left: 0 });
@@ -75,7 +75,7 @@ describe('hs-import run', () => {
 
     // rejects.csv: original fields, reason code and message; formulas shown as text.
     const rejectsText = readFileSync(join(env.dir, 'reports/rejects.csv'), 'utf8');
-    expect(rejectsText.split('\n')[0]).toBe('ticket,id,createdAt,text,conversation,customerEmail,subject,reason,message,file,line,field');
+    expect(rejectsText.split('\n')[0]).toBe('ticket,id,createdAt,text,conversation,customerEmail,subject,authorEmail,kind,tags,ticketStatus,customerName,reason,message,file,line,field');
     expect(rejectsText).toContain(`C,1,yesterday,'=SUM(A1),12,,,invalid_date,`);
     expect(rejectsText).toContain(`C,2,soon,'@team please look,12,,,invalid_date,`);
     const rejects = csvRecords(rejectsText);

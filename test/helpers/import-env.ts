@@ -17,6 +17,12 @@ export interface NoteRow {
   conversation?: number | string;
   customerEmail?: string;
   subject?: string;
+  /** DESIGN §8: who wrote it and as what; the ticket's tags, status and customer name. */
+  authorEmail?: string;
+  kind?: string;
+  tags?: string;
+  ticketStatus?: string;
+  customerName?: string;
 }
 
 export interface ImportEnv {
@@ -27,7 +33,7 @@ export interface ImportEnv {
   close(): Promise<void>;
 }
 
-const COLUMNS = ['ticket', 'id', 'createdAt', 'text', 'conversation', 'customerEmail', 'subject'] as const;
+const COLUMNS = ['ticket', 'id', 'createdAt', 'text', 'conversation', 'customerEmail', 'subject', 'authorEmail', 'kind', 'tags', 'ticketStatus', 'customerName'] as const;
 
 export function csvOf(rows: readonly NoteRow[]): string {
   const cell = (v: string | number | undefined): string => {

@@ -125,6 +125,9 @@ describe('mapper', () => {
     ['invalid_field', 'attachments', { attachments: 'not json' }],
     ['attachment_path_outside_export', 'attachments', { attachments: [{ path: '../x' }] }],
     ['empty_text', 'text', { text: '' }],
+    ['invalid_kind', 'kind', { kind: 'agent' }],
+    ['invalid_ticket_status', 'ticketStatus', { ticketStatus: 'solved' }],
+    ['invalid_field', 'tags', { tags: '[1]' }],
   ] as const)('a %s reject carries its code, file, line and field (%s)', (reason, field, fields) => {
     const reject = asReject(mapperWith()(note({ origin: { file: '/export/notes.csv', line: 17 }, ...fields })));
     expect(reject).toMatchObject({ reason, field, origin: { file: '/export/notes.csv', line: 17 }, fields: { ticket: '123' } });

@@ -47,6 +47,8 @@ function whole(pieces: NoteTablePieces): NoteTableColumns {
     lengthOf: i32(pieces.lengthOf),
     lineOf: i32(pieces.lineOf),
     contentOf: u32(pieces.contentOf),
+    authorOf: u32(pieces.authorOf),
+    kindOf: u32(pieces.kindOf),
   };
 }
 

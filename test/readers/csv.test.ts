@@ -5,7 +5,8 @@ import { ConfigError } from '../../src/core/errors.ts';
 import { readCsv, type CsvSplitting } from '../../src/readers/csv-reader.ts';
 import { openReader } from '../../src/readers/index.ts';
 import type { SourceItem } from '../../src/readers/source-note.ts';
-import { notesOf, readAll, rejectsOf, sourceOf, tempDir } from './helpers.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import { draftsOf, FIXTURES, mapAll, notesOf, readAll, rejectsOf, sourceOf, tempDir } from './helpers.ts';
 
 function csvFile(content: string | Buffer, name = 'notes.csv'): string {
   const path = join(tempDir(), name);
@@ -160,6 +161,38 @@ describe('csv reader', () => {
       writeFileSync(path, text);
       expect({ text, items: await read(path, 'fast-then-csv-parse') }).toEqual({ text, items: await read(path, 'csv-parse') });
     }
+  });
+
+  it('reads authorEmail, kind, tags, ticketStatus and customerName as written, leaving judging to the mapper', async () => {
+    const notes = notesOf(await readAll(sourceOf('csv', 'csv_authors_kinds_tags_status.csv')));
+    expect(notes[0]).toMatchObject({ authorEmail: '  Ann@Example.COM ', kind: 'customer', tags: 'Billing Issue; VIP ;billing  issue;;', ticketStatus: 'pending', customerName: '  Ann Example ' });
+    expect(notes[2]).toMatchObject({ authorEmail: 'not-an-address' });
+    expect(Object.keys(notes[2] ?? {})).not.toContain('kind');
+  });
+
+  it('maps them: lower-cased email or none, empty kind a note, tags split at ";" or read as JSON, unknown kind and status rejected by name', async () => {
+    const results = await mapAll(sourceOf('csv', 'csv_authors_kinds_tags_status.csv'));
+    expect(draftsOf(results).map((d) => [d.key, d.authorEmail, d.kind, d.tags, d.ticketStatus, d.customerName])).toEqual([
+      ['T-1:1', 'ann@example.com', 'customer', ['billing issue', 'vip'], 'pending', 'Ann Example'],
+      ['T-1:2', 'bob@helpdesk.example', 'reply', ['refund', 'vip'], 'pending', 'Ann Example'],
+      ['T-1:3', undefined, 'note', [], undefined, undefined],
+    ]);
+    expect(results.flatMap((r) => ('reason' in r ? [[r.id, r.reason, r.field, r.message, r.origin.line]] : []))).toEqual([
+      ['1', 'invalid_kind', 'kind', 'kind must be customer, reply or note, got "agent"', 5],
+      ['2', 'invalid_ticket_status', 'ticketStatus', 'ticketStatus must be active, pending or closed, got "solved"', 6],
+      ['3', 'invalid_field', 'tags', expect.stringContaining('does not parse') as unknown, 7],
+    ]);
+  });
+
+  it('applies source.columns renames to the new fields, and the config accepts them', async () => {
+    const columns = { ticket: 'Ticket ID', id: 'Message ID', createdAt: 'Date', text: 'Body', authorEmail: 'From', kind: 'Type', tags: 'Labels', ticketStatus: 'State', customerName: 'Requester' };
+    const config = validateConfig(
+      { source: { format: 'csv', path: 'csv_renamed_history_columns.csv', columns }, target: { baseUrl: 'https://api.helpscout.net', mailboxId: 1 } },
+      join(FIXTURES, 'csv', 'import.config.json'),
+      {},
+    );
+    const drafts = draftsOf(await mapAll(config.source));
+    expect(drafts).toMatchObject([{ key: '9:m1', authorEmail: 'zed@example.com', kind: 'customer', tags: ['urgent', 'mobile app'], ticketStatus: 'closed', customerName: 'Zed Zedson' }]);
   });
 });
 

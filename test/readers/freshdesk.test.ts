@@ -105,4 +105,56 @@ describe('freshdesk reader', () => {
       ['invalid_record', 'notes', 4, 'Freshdesk ticket 14: "notes" is an object, expected an array'],
     ]);
   });
+
+  describe('authors, kinds, tags and status (DESIGN §8)', () => {
+    const customerNote = 'freshdesk_private_note_by_customer.json';
+    const agents = join(FIXTURES, 'freshdesk/freshdesk_agents.csv');
+
+    it('makes the description and incoming messages customer ones, private ones notes even when incoming, the rest replies', async () => {
+      const notes = notesOf(await readAll(sourceOf('freshdesk', customerNote)));
+      expect(notes.map((n) => [n.id, n.kind])).toEqual([
+        ['description', 'customer'],
+        ['5101', 'customer'],
+        ['5102', 'note'],
+        ['5103', 'reply'],
+        ['5104', 'note'],
+        ['5105', 'reply'],
+      ]);
+      const unknown = notesOf(await readAll(sourceOf('freshdesk', 'freshdesk_incoming_from_unknown_user.json')));
+      expect(unknown.map((n) => n.kind)).toEqual(['customer', 'customer', 'note', 'customer', 'note']);
+    });
+
+    it('takes author emails from the requester, the users file, else the address in from_email', async () => {
+      const notes = notesOf(await readAll(sourceOf('freshdesk', customerNote)));
+      expect(notes.map((n) => n.authorEmail)).toEqual(['Rosa@Example.com', 'Rosa@Example.com', 'Rosa@Example.com', 'Support@Example.com', undefined, 'no address here']);
+      const withAgents = notesOf(await readAll(sourceOf('freshdesk', customerNote, { users: agents })));
+      expect(withAgents[3]).toMatchObject({ author: 'Omar Agent', authorEmail: 'omar@example.com' });
+    });
+
+    it('gives every note of a ticket its tags, status and requester name', async () => {
+      const notes = notesOf(await readAll(sourceOf('freshdesk', customerNote)));
+      for (const note of notes) expect(note).toMatchObject({ tags: ['Billing Issue', 'VIP', 'billing  issue', 'refund'], ticketStatus: 'pending', customerName: 'Rosa Requester' });
+    });
+
+    it('maps status 2 to active, 3 to pending, 4 and 5 to closed, and leaves a custom or missing one empty', async () => {
+      const notes = notesOf(await readAll(sourceOf('freshdesk', 'freshdesk_every_status.json')));
+      expect(notes.map((n) => [n.ticket, n.ticketStatus])).toEqual([
+        ['60', 'active'],
+        ['61', 'pending'],
+        ['62', 'closed'],
+        ['63', 'closed'],
+        ['64', undefined],
+        ['65', 'active'],
+        ['66', undefined],
+      ]);
+    });
+
+    it('maps them into drafts: lower-cased emails, none for what is no address, tags as Help Scout keeps them', async () => {
+      const results = await mapAll(sourceOf('freshdesk', customerNote));
+      expect(results.filter((r) => 'reason' in r)).toEqual([]);
+      const drafts = draftsOf(results);
+      expect(drafts.map((d) => d.authorEmail)).toEqual(['rosa@example.com', 'rosa@example.com', 'rosa@example.com', 'support@example.com', undefined, undefined]);
+      expect(drafts[0]).toMatchObject({ kind: 'customer', tags: ['billing issue', 'vip', 'refund'], ticketStatus: 'pending', customerName: 'Rosa Requester' });
+    });
+  });
 });

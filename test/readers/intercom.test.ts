@@ -118,4 +118,75 @@ describe('intercom reader', () => {
       ['invalid_record', 'ticket_parts.ticket_parts', 4, 'Intercom conversation 9304: "ticket_parts.ticket_parts" is a string, expected an array'],
     ]);
   });
+
+  describe('authors, kinds, tags and status (DESIGN §8)', () => {
+    const botAndLead = 'intercom_bot_author_and_lead_without_email.json';
+
+    it('makes users, leads and contacts customers; admins, bots, operators and teams replies, or notes in note parts; no author or an unknown type open', async () => {
+      const notes = notesOf(await readAll(sourceOf('intercom', botAndLead)));
+      expect(notes.map((n) => [n.id, n.kind])).toEqual([
+        ['source', 'customer'],
+        ['b1', 'reply'],
+        ['b2', 'note'],
+        ['b3', 'note'],
+        ['b4', 'reply'],
+        ['b5', 'note'],
+        ['b6', 'customer'],
+        ['b7', 'customer'],
+        ['b8', 'customer'],
+        ['b9', 'reply'],
+        ['b10', 'reply'],
+        ['b11', undefined],
+        ['b12', undefined],
+      ]);
+      expect(notes.find((n) => n.id === 'b3')).toMatchObject({ visibility: 'system', text: 'Conversation assigned by Fin' });
+    });
+
+    it('gives a bot its own address and a lead without email none, which is no reject', async () => {
+      const notes = notesOf(await readAll(sourceOf('intercom', botAndLead)));
+      expect(notes.map((n) => [n.id, n.authorEmail])).toEqual([
+        ['source', undefined],
+        ['b1', 'operator+abc@intercom.io'],
+        ['b2', 'operator+abc@intercom.io'],
+        ['b3', 'operator+abc@intercom.io'],
+        ['b4', 'Ann@Example.com'],
+        ['b5', 'Ann@Example.com'],
+        ['b6', undefined],
+        ['b7', 'uma@example.com'],
+        ['b8', 'cy@example.com'],
+        ['b9', undefined],
+        ['b10', undefined],
+        ['b11', undefined],
+        ['b12', undefined],
+      ]);
+      const results = await mapAll(sourceOf('intercom', botAndLead));
+      expect(results.filter((r) => 'reason' in r)).toEqual([]);
+      expect(draftsOf(results).map((d) => d.authorEmail)).toEqual(notes.map((n) => n.authorEmail?.toLowerCase()));
+    });
+
+    it('takes tags from tags.tags[].name, the state, and the first customer-side author with a name', async () => {
+      const notes = notesOf(await readAll(sourceOf('intercom', botAndLead)));
+      for (const note of notes) expect(note).toMatchObject({ tags: ['Some Tag', 'needs   review', 'some tag'], ticketStatus: 'pending', customerName: 'Uma User', customerEmail: 'uma@example.com' });
+      expect(draftsOf(await mapAll(sourceOf('intercom', botAndLead)))[0]?.tags).toEqual(['some tag', 'needs review']);
+    });
+
+    it('maps open to active, snoozed to pending, closed to closed, and a missing state to none', async () => {
+      const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_every_state.json')));
+      expect(notes.map((n) => [n.ticket, n.ticketStatus, n.customerName])).toEqual([
+        ['9501', 'active', 'Opal'],
+        ['9502', 'pending', 'Opal'],
+        ['9503', 'closed', 'Opal'],
+        ['9504', 'closed', 'Opal'],
+        ['9505', undefined, undefined],
+      ]);
+    });
+
+    it('tells the admin and the user of a legacy 1.x conversation apart', async () => {
+      const notes = notesOf(await readAll(sourceOf('intercom', 'intercom_legacy_conversation_message.json')));
+      expect(notes.map((n) => [n.id, n.kind])).toEqual([
+        ['source', 'reply'],
+        ['4412', 'customer'],
+      ]);
+    });
+  });
 });

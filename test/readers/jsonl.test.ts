@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notesOf, readAll, rejectsOf, sourceOf } from './helpers.ts';
+import { draftsOf, mapAll, notesOf, readAll, rejectsOf, sourceOf } from './helpers.ts';
 
 describe('jsonl reader', () => {
   it('rejects a line that is not JSON with its line number and reads on', async () => {
@@ -37,5 +37,16 @@ describe('jsonl reader', () => {
     const columns = { ticket: 'ticket_id', id: 'message_id', createdAt: 'sent', text: 'body' };
     const notes = notesOf(await readAll(sourceOf('jsonl', 'jsonl_renamed_keys.jsonl', { columns })));
     expect(notes).toMatchObject([{ ticket: 'T-3', id: 'm1', createdAt: '2024-02-02 10:00:00', text: 'Renamed keys' }]);
+  });
+
+  it('takes tags as a real JSON array or as text, and rejects a tag that is no text', async () => {
+    const notes = notesOf(await readAll(sourceOf('jsonl', 'jsonl_tags_as_array.jsonl')));
+    expect(notes[0]).toMatchObject({ tags: '["Mobile App","mobile  app","Android"]', authorEmail: 'Jo@Example.com', kind: 'customer', ticketStatus: 'active', customerName: 'Jo Jsonl' });
+    const results = await mapAll(sourceOf('jsonl', 'jsonl_tags_as_array.jsonl'));
+    expect(draftsOf(results).map((d) => [d.id, d.tags, d.kind, d.authorEmail])).toEqual([
+      ['1', ['mobile app', 'android'], 'customer', 'jo@example.com'],
+      ['2', ['ios', 'mobile app'], 'reply', undefined],
+    ]);
+    expect(results.flatMap((r) => ('reason' in r ? [[r.id, r.reason, r.field, r.message]] : []))).toEqual([['3', 'invalid_field', 'tags', 'tags[1] is not text: 7']]);
   });
 });

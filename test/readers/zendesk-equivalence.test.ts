@@ -106,6 +106,8 @@ function ticketLine(random: () => number, t: number): string {
       '"tags":["a"]',
     ]),
   );
+  parts.push(pick(random, ['"tags":["vip","Needs Review"," spaced "]', '"tags":["x",null,7,""]', '"tags":"not a list"', '"tags":[]', '"z":3']));
+  parts.push(pick(random, ['"status":"new"', '"status":"open"', '"status":"pending"', '"status":"hold"', '"status":"solved"', '"status":"closed"', '"status":"Solved"', '"status":"deleted"', '"status":3', '"w":4']));
   if (random() < 0.6) parts.push(`"description":${stringText(random, TEXTS)}`);
   parts.push(pick(random, ['"created_at":"2024-01-31T08:00:00Z"', '"created_at":1706688000', '"updated_at":"x"']));
   parts.push(`"requester_id":${pick(random, [`${500 + t}`, '42', 'null'])}`);
@@ -153,6 +155,10 @@ describe('zendesk reader, fast path against the pre-optimisation reader', () => 
     expect(expected.filter((item) => item.kind === 'note').length).toBeGreaterThan(800);
     expect(expected.some((item) => item.kind === 'note' && item.note.id === 'description')).toBe(true);
     expect(new Set(expected.flatMap((item) => (item.kind === 'reject' ? [item.reject.reason] : [])))).toEqual(new Set(['invalid_json', 'invalid_record', 'invalid_encoding']));
+    const notes = expected.flatMap((item) => (item.kind === 'note' ? [item.note] : []));
+    expect(new Set(notes.map((note) => note.kind))).toEqual(new Set(['customer', 'reply', 'note', undefined]));
+    expect(new Set(notes.map((note) => note.ticketStatus))).toEqual(new Set(['active', 'pending', 'closed', undefined]));
+    expect(notes.some((note) => note.authorEmail !== undefined && note.tags !== undefined && note.customerName !== undefined)).toBe(true);
     expect(items).toStrictEqual(expected);
   });
 

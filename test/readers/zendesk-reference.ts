@@ -56,6 +56,9 @@ interface Facts {
   readonly ticket: string;
   readonly customerEmail?: string;
   readonly subject?: string;
+  readonly tags?: readonly string[];
+  readonly ticketStatus?: string;
+  readonly customerName?: string;
 }
 interface RefTicket {
   readonly facts: Facts;
@@ -95,8 +98,11 @@ class RefPeople {
     return new RefPeople(extra);
   }
   nameOf(id: unknown): string | undefined {
+    return displayName(this.personOf(id));
+  }
+  personOf(id: unknown): Person | undefined {
     const key = text_(id);
-    return key === undefined ? undefined : displayName(this.known.get(key));
+    return key === undefined ? undefined : this.known.get(key);
   }
 }
 
@@ -122,24 +128,40 @@ function fromTicket(ticket: Json, people: RefPeople): RefTicket {
     throw new InputError('invalid_record', `Zendesk ticket ${id}: "comments" is ${typeof ticket.comments === 'object' ? 'an object' : `a ${typeof ticket.comments}`}, expected an array`, 'comments');
   }
   const comments = ((ticket.comments ?? []) as unknown[]).map(object).filter((c) => c !== undefined);
-  const messages = comments.length > 0 ? comments.map((comment) => commentMessage(comment, withEmbedded, channel)) : descriptionMessage(ticket, withEmbedded, channel);
+  const requesterId = text_(ticket.requester_id) ?? text_(object(ticket.requester)?.id);
+  const messages = comments.length > 0 ? comments.map((comment) => commentMessage(comment, withEmbedded, channel, requesterId)) : descriptionMessage(ticket, withEmbedded, channel);
   const subject = text_(ticket.subject) ?? text_(ticket.raw_subject);
+  const tags = Array.isArray(ticket.tags) ? ticket.tags.map(text_).filter((tag) => tag !== undefined) : [];
+  const ticketStatus = STATUSES[text_(ticket.status)?.toLowerCase() ?? ''];
+  const customerName = requester.name ?? withEmbedded.personOf(requesterId)?.name;
   return {
-    facts: { ticket: id, ...(requester.email === undefined ? {} : { customerEmail: requester.email }), ...(subject === undefined ? {} : { subject }) },
+    facts: {
+      ticket: id,
+      ...(requester.email === undefined ? {} : { customerEmail: requester.email }),
+      ...(subject === undefined ? {} : { subject }),
+      ...(tags.length === 0 ? {} : { tags }),
+      ...(ticketStatus === undefined ? {} : { ticketStatus }),
+      ...(customerName === undefined ? {} : { customerName }),
+    },
     messages,
   };
 }
 
+const STATUSES: Readonly<Partial<Record<string, string>>> = { new: 'active', open: 'active', pending: 'pending', hold: 'pending', solved: 'closed', closed: 'closed' };
+
 function descriptionMessage(ticket: Json, people: RefPeople, channel: string | undefined): Message[] {
   const body = messageBody([], [ticket.description]);
   if (body.text === '') return [];
-  const author = people.nameOf(ticket.requester_id) ?? displayName(personOf(ticket.requester));
+  const person = people.nameOf(ticket.requester_id) === undefined ? personOf(ticket.requester) : people.personOf(ticket.requester_id);
+  const author = displayName(person);
   return [
     {
       id: 'description',
       createdAt: timestamp(ticket.created_at),
       ...body,
       ...(author === undefined ? {} : { author }),
+      ...(person?.email === undefined ? {} : { authorEmail: person.email }),
+      kind: 'customer',
       visibility: 'public',
       ...(channel === undefined ? {} : { channel }),
       attachments: [],
@@ -147,14 +169,18 @@ function descriptionMessage(ticket: Json, people: RefPeople, channel: string | u
   ];
 }
 
-function commentMessage(comment: Json, people: RefPeople, ticketChannel: string | undefined): Message {
+function commentMessage(comment: Json, people: RefPeople, ticketChannel: string | undefined, requesterId: string | undefined): Message {
   const author = people.nameOf(comment.author_id);
+  const email = people.personOf(comment.author_id)?.email;
   const channel = text_(object(comment.via)?.channel) ?? ticketChannel;
+  const kind = comment.public === false ? 'note' : requesterId === undefined ? undefined : text_(comment.author_id) === requesterId ? 'customer' : 'reply';
   return {
     id: text_(comment.id) ?? '',
     createdAt: timestamp(comment.created_at),
     ...messageBody([comment.html_body], [comment.body, comment.plain_body]),
     ...(author === undefined ? {} : { author }),
+    ...(email === undefined ? {} : { authorEmail: email }),
+    ...(kind === undefined ? {} : { kind }),
     visibility: comment.public === false ? 'private' : 'public',
     ...(channel === undefined ? {} : { channel }),
     attachments: normaliseAttachments(comment.attachments),
@@ -176,6 +202,9 @@ function sourceNote(facts: Facts, conversation: string | undefined, message: Mes
   if (facts.customerEmail !== undefined) note.customerEmail = facts.customerEmail;
   if (facts.subject !== undefined) note.subject = facts.subject;
   if (conversation !== undefined) note.conversation = conversation;
+  if (facts.tags !== undefined) note.tags = facts.tags;
+  if (facts.ticketStatus !== undefined) note.ticketStatus = facts.ticketStatus;
+  if (facts.customerName !== undefined) note.customerName = facts.customerName;
   note.fields = {
     ticket: note.ticket,
     id: note.id,
@@ -186,6 +215,11 @@ function sourceNote(facts: Facts, conversation: string | undefined, message: Mes
     subject: note.subject ?? '',
     author: note.author ?? '',
     attachments: message.attachments.length > 0 ? JSON.stringify(message.attachments) : '',
+    authorEmail: note.authorEmail ?? '',
+    kind: note.kind ?? '',
+    tags: facts.tags === undefined ? '' : JSON.stringify(facts.tags),
+    ticketStatus: note.ticketStatus ?? '',
+    customerName: note.customerName ?? '',
   };
   return note;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, notesOf, readAll, rejectsOf, sourceOf } from './helpers.ts';
+import { draftsOf, FIXTURES, mapAll, notesOf, readAll, rejectsOf, sourceOf } from './helpers.ts';
 
 const users = join(FIXTURES, 'zendesk/zendesk_users.csv');
 
@@ -119,5 +119,77 @@ describe('zendesk reader', () => {
       ['invalid_record', 'comments', 2, 'Zendesk ticket 802: "comments" is a string, expected an array'],
       ['invalid_record', 'comments', 3, 'Zendesk ticket 803: "comments" is a number, expected an array'],
     ]);
+  });
+
+  describe('authors, kinds, tags and status (DESIGN §8)', () => {
+    const agentRequester = 'zendesk_agent_who_is_also_requester.ndjson';
+
+    it('makes the requester\'s public comments customer ones, an agent who is the requester too; others\' public ones replies; private ones notes', async () => {
+      const notes = notesOf(await readAll(sourceOf('zendesk', agentRequester)));
+      expect(notes.map((n) => [n.id, n.kind])).toEqual([
+        ['7101', 'customer'],
+        ['7102', 'note'],
+        ['7103', 'reply'],
+        ['7104', 'note'],
+        ['7105', 'reply'],
+        ['7106', 'reply'],
+        ['description', 'customer'],
+      ]);
+    });
+
+    it('leaves the kind of a public audit comment open (no requester to compare with) and makes a private one a note', async () => {
+      const notes = notesOf(await readAll(sourceOf('zendesk', 'zendesk_audits_comment_events.json')));
+      expect(notes.map((n) => [n.id, n.kind])).toEqual([
+        ['5002', 'note'],
+        ['5012', undefined],
+      ]);
+    });
+
+    it('takes author emails from embedded people and the users file, none for an author nobody knows', async () => {
+      const without = notesOf(await readAll(sourceOf('zendesk', agentRequester)));
+      expect(without.map((n) => n.authorEmail)).toEqual(['Alex.Agent@Helpdesk.example', 'Alex.Agent@Helpdesk.example', 'ivy@helpdesk.example', 'ivy@helpdesk.example', undefined, undefined, 'nia@example.com']);
+      const withUsers = notesOf(await readAll(sourceOf('zendesk', agentRequester, { users })));
+      expect(withUsers[4]).toMatchObject({ author: 'Sam Supervisor', authorEmail: 'sam@helpdesk.example' });
+    });
+
+    it('gives every note of a ticket its tags, status and requester name', async () => {
+      const notes = notesOf(await readAll(sourceOf('zendesk', agentRequester)));
+      for (const note of notes.slice(0, 6)) expect(note).toMatchObject({ tags: ['IT_Request', 'vip', 'VIP', 'hardware'], ticketStatus: 'pending', customerName: 'Alex Agent' });
+      expect(notes[6]).toMatchObject({ ticketStatus: 'active', customerName: 'Nia Newcomer' });
+      expect(notes[6]?.tags).toBeUndefined();
+    });
+
+    it('maps new/open to active, pending/hold to pending, solved/closed to closed, and leaves any other status empty', async () => {
+      const notes = notesOf(await readAll(sourceOf('zendesk', 'zendesk_every_status.ndjson')));
+      expect(notes.map((n) => [n.text, n.ticketStatus])).toEqual([
+        ['new', 'active'],
+        ['open', 'active'],
+        ['pending', 'pending'],
+        ['hold', 'pending'],
+        ['solved', 'closed'],
+        ['closed', 'closed'],
+        ['deleted', undefined],
+        ['capitalised', 'closed'],
+        ['no status', undefined],
+      ]);
+    });
+
+    it('maps them into drafts: lower-cased email, one lower-case copy of each tag', async () => {
+      const results = await mapAll(sourceOf('zendesk', agentRequester));
+      expect(results.filter((r) => 'reason' in r)).toEqual([]);
+      expect(draftsOf(results)[0]).toMatchObject({ authorEmail: 'alex.agent@helpdesk.example', kind: 'customer', tags: ['it_request', 'vip', 'hardware'], ticketStatus: 'pending', customerName: 'Alex Agent' });
+    });
+
+    it('writes the new canonical columns into each note\'s fields for rejects.csv', async () => {
+      const notes = notesOf(await readAll(sourceOf('zendesk', agentRequester)));
+      expect(notes[1]?.fields).toMatchObject({
+        authorEmail: 'Alex.Agent@Helpdesk.example',
+        kind: 'note',
+        tags: '["IT_Request","vip","VIP","hardware"]',
+        ticketStatus: 'pending',
+        customerName: 'Alex Agent',
+      });
+      expect(notes[6]?.fields).toMatchObject({ tags: '', kind: 'customer' });
+    });
   });
 });

@@ -1,7 +1,18 @@
+import type { MessageKind, TicketStatus } from '../../mapper/note-draft.ts';
 import { normaliseAttachments } from '../attachment-normalise.ts';
-import { asObject, asText, asTimestamp, type JsonObject } from './json-value.ts';
+import { asObject, asText, asTimestamp, textList, type JsonObject } from './json-value.ts';
 import { displayName, personOf, type People } from './people.ts';
-import { listAt, messageBody, requiredId, type Preset, type PresetMessage, type PresetTicket } from './preset.ts';
+import {
+  listAt,
+  messageBody,
+  requiredId,
+  ticketStatusOf,
+  type Preset,
+  type PresetMessage,
+  type PresetTicket,
+  type WritablePresetMessage,
+  type WritableTicketFacts,
+} from './preset.ts';
 
 /**
  * Freshdesk API v2 tickets as `GET /api/v2/tickets/{id}?include=conversations,requester`
@@ -19,51 +30,100 @@ export const freshdesk: Preset = {
   },
 };
 
+/** Freshdesk's built-in statuses (2 Open, 3 Pending, 4 Resolved, 5 Closed) in Help Scout's words. */
+const STATUSES: ReadonlyMap<string, TicketStatus> = new Map([
+  ['2', 'active'],
+  ['3', 'pending'],
+  ['4', 'closed'],
+  ['5', 'closed'],
+]);
+
 function fromTicket(ticket: JsonObject, knownPeople: People): PresetTicket {
   const id = requiredId(ticket.id, 'id', 'Freshdesk ticket');
   const requester = personOf(ticket.requester);
   const people = knownPeople.withEmbedded([{ ...requester, id: ticket.requester_id }]);
-  const authorOf = (userId: unknown, fromEmail: unknown): string | undefined => people.nameOf(userId) ?? asText(fromEmail);
-  // Exports name few users: when nobody knows the user, `incoming` still tells which side wrote it.
-  const sideOf = (incoming: unknown): string | undefined => (incoming === true ? 'Customer' : incoming === false ? 'Agent' : undefined);
 
   const messages: PresetMessage[] = [];
   const description = messageBody([ticket.description], [ticket.description_text]);
   const descriptionAttachments = normaliseAttachments(ticket.attachments);
   if (description.text !== '' || descriptionAttachments.length > 0) {
-    const author = authorOf(ticket.requester_id, undefined) ?? displayName(requester);
-    messages.push({
-      id: 'description',
-      createdAt: asTimestamp(ticket.created_at),
-      ...description,
-      ...(author === undefined ? {} : { author }),
-      visibility: 'public',
-      attachments: descriptionAttachments,
-    });
+    // The requester opened the ticket: the description is theirs.
+    const author = people.find(ticket.requester_id);
+    messages.push(
+      message('description', asTimestamp(ticket.created_at), description, {
+        author: displayName(author) ?? displayName(requester),
+        authorEmail: author?.email ?? requester.email,
+        visibility: 'public',
+        kind: 'customer',
+        attachments: descriptionAttachments,
+      }),
+    );
   }
   for (const value of listAt(ticket, ['conversations'], `Freshdesk ticket ${id}`)) {
     const entry = asObject(value);
     if (entry === undefined) continue;
-    const author = authorOf(entry.user_id, entry.from_email) ?? sideOf(entry.incoming);
-    messages.push({
-      id: asText(entry.id) ?? '',
-      createdAt: asTimestamp(entry.created_at),
-      ...messageBody([entry.body], [entry.body_text]),
-      ...(author === undefined ? {} : { author }),
-      visibility: entry.private === true ? 'private' : 'public',
-      attachments: normaliseAttachments(entry.attachments),
-    });
+    const author = people.find(entry.user_id);
+    const fromEmail = asText(entry.from_email);
+    const isPrivate = entry.private === true;
+    messages.push(
+      message(asText(entry.id) ?? '', asTimestamp(entry.created_at), messageBody([entry.body], [entry.body_text]), {
+        author: displayName(author) ?? fromEmail ?? sideOf(entry.incoming),
+        authorEmail: author?.email ?? (fromEmail === undefined ? undefined : addressIn(fromEmail)),
+        visibility: isPrivate ? 'private' : 'public',
+        kind: conversationKind(isPrivate, entry.incoming),
+        attachments: normaliseAttachments(entry.attachments),
+      }),
+    );
   }
   const customerEmail = requester.email ?? asText(ticket.email);
   const subject = asText(ticket.subject);
-  return {
-    facts: {
-      ticket: id,
-      ...(customerEmail === undefined ? {} : { customerEmail }),
-      ...(subject === undefined ? {} : { subject }),
-    },
-    messages,
-  };
+  const tags = textList(ticket.tags);
+  const ticketStatus = ticketStatusOf(ticket.status, STATUSES);
+  const facts: WritableTicketFacts = { ticket: id };
+  if (customerEmail !== undefined) facts.customerEmail = customerEmail;
+  if (subject !== undefined) facts.subject = subject;
+  if (tags.length > 0) facts.tags = tags;
+  if (ticketStatus !== undefined) facts.ticketStatus = ticketStatus;
+  if (requester.name !== undefined) facts.customerName = requester.name;
+  return { facts, messages };
+}
+
+/** Exports name few users: when nobody knows the user, `incoming` still tells which side wrote it. */
+function sideOf(incoming: unknown): string | undefined {
+  return incoming === true ? 'Customer' : incoming === false ? 'Agent' : undefined;
+}
+
+/**
+ * `private` first: a private note stays a note even when `incoming` says it came from outside
+ * (a customer's or a third party's mail Freshdesk filed as private): Freshdesk kept it from the
+ * requester, and only a note stays internal in Help Scout. Then `incoming` → the customer's;
+ * the rest are agents' replies.
+ */
+function conversationKind(isPrivate: boolean, incoming: unknown): MessageKind {
+  if (isPrivate) return 'note';
+  return incoming === true ? 'customer' : 'reply';
+}
+
+/** `from_email` is often `Name <address>`: the address. */
+function addressIn(from: string): string {
+  const bracketed = /<([^<>]*)>\s*$/.exec(from)?.[1];
+  return bracketed?.trim() ?? from;
+}
+
+interface MessageParts {
+  readonly author: string | undefined;
+  readonly authorEmail: string | undefined;
+  readonly visibility: 'public' | 'private';
+  readonly kind: MessageKind;
+  readonly attachments: PresetMessage['attachments'];
+}
+
+/** Optional fields only when known, assigned one by one (runs once per note). */
+function message(id: string, createdAt: PresetMessage['createdAt'], body: Pick<PresetMessage, 'text' | 'html'>, parts: MessageParts): PresetMessage {
+  const out: WritablePresetMessage = { id, createdAt, text: body.text, html: body.html, visibility: parts.visibility, kind: parts.kind, attachments: parts.attachments };
+  if (parts.author !== undefined) out.author = parts.author;
+  if (parts.authorEmail !== undefined) out.authorEmail = parts.authorEmail;
+  return out;
 }
 
 /** v1 → v2 names: `display_id` is the number agents know (v2's `id`), notes are conversations. */

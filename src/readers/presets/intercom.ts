@@ -1,7 +1,18 @@
+import type { MessageKind, TicketStatus } from '../../mapper/note-draft.ts';
 import { normaliseAttachments } from '../attachment-normalise.ts';
-import { asObject, asText, asTimestamp, type JsonObject } from './json-value.ts';
+import { asArray, asObject, asText, asTimestamp, textList, type JsonObject } from './json-value.ts';
 import { displayName, personOf } from './people.ts';
-import { listAt, messageBody, requiredId, type Preset, type PresetMessage, type PresetOptions } from './preset.ts';
+import {
+  listAt,
+  messageBody,
+  requiredId,
+  ticketStatusOf,
+  type Preset,
+  type PresetMessage,
+  type PresetOptions,
+  type WritablePresetMessage,
+  type WritableTicketFacts,
+} from './preset.ts';
 
 /**
  * Intercom conversations as `GET /conversations/{id}` returns them (one a line, an array, or the
@@ -26,18 +37,26 @@ export const intercom: Preset = {
       const message = partMessage(part, options);
       if (message !== undefined) messages.push(message);
     }
-    const customerEmail = customerEmailOf([first, ...parts], record);
+    const customer = customerOf([first, ...parts], record);
     const subject = asText(stripTags(asText(first?.subject) ?? '')) ?? asText(record.title);
-    return {
-      facts: {
-        ticket,
-        ...(customerEmail === undefined ? {} : { customerEmail }),
-        ...(subject === undefined ? {} : { subject }),
-      },
-      messages,
-    };
+    const tags = textList(asArray(asObject(record.tags)?.tags).map((tag) => asObject(tag)?.name));
+    const ticketStatus = ticketStatusOf(record.state, STATES);
+    const facts: WritableTicketFacts = { ticket };
+    if (customer.email !== undefined) facts.customerEmail = customer.email;
+    if (subject !== undefined) facts.subject = subject;
+    if (tags.length > 0) facts.tags = tags;
+    if (ticketStatus !== undefined) facts.ticketStatus = ticketStatus;
+    if (customer.name !== undefined) facts.customerName = customer.name;
+    return { facts, messages };
   },
 };
+
+/** Intercom's conversation `state` in Help Scout's words. */
+const STATES: ReadonlyMap<string, TicketStatus> = new Map([
+  ['open', 'active'],
+  ['snoozed', 'pending'],
+  ['closed', 'closed'],
+]);
 
 /** Conversations list their parts in `conversation_parts`, tickets in `ticket_parts`. */
 function partsOf(record: JsonObject, what: string): readonly unknown[] {
@@ -48,29 +67,64 @@ function partsOf(record: JsonObject, what: string): readonly unknown[] {
 /** Parts that are messages even when their body is empty (then they only carry attachments). */
 const MESSAGE_PARTS = new Set(['comment', 'note', 'quick_reply']);
 
+/** Author types of the customer's side; the rest (admin, bot, operator, team) are the support team's. */
+const CUSTOMER_TYPES = new Set(['user', 'lead', 'contact']);
+const TEAM_TYPES = new Set(['admin', 'bot', 'operator', 'team']);
+
 function sourceMessage(source: JsonObject, createdAt: unknown): PresetMessage {
-  const author = authorName(source.author);
-  return {
-    id: 'source',
-    createdAt: asTimestamp(source.created_at) ?? asTimestamp(createdAt),
-    ...messageBody([source.body], []),
-    ...(author === undefined ? {} : { author }),
-    visibility: 'public',
-    attachments: normaliseAttachments(source.attachments),
-  };
+  const author = authorOf(source.author);
+  const body = messageBody([source.body], []);
+  return message('source', asTimestamp(source.created_at) ?? asTimestamp(createdAt), body, author, 'public', messageKind(author.type, 'comment'), normaliseAttachments(source.attachments));
 }
 
 function partMessage(part: JsonObject, options: PresetOptions): PresetMessage | undefined {
   const type = asText(part.part_type) ?? 'comment';
   const body = messageBody([part.body], []);
   const attachments = normaliseAttachments(part.attachments);
-  const author = authorName(part.author);
-  const common = { id: asText(part.id) ?? '', createdAt: asTimestamp(part.created_at), ...(author === undefined ? {} : { author }) };
+  const author = authorOf(part.author);
+  const id = asText(part.id) ?? '';
+  const createdAt = asTimestamp(part.created_at);
   if (body.text !== '' || attachments.length > 0 || MESSAGE_PARTS.has(type)) {
-    return { ...common, ...body, visibility: type.startsWith('note') ? 'private' : 'public', attachments };
+    return message(id, createdAt, body, author, isNote(type) ? 'private' : 'public', messageKind(author.type, type), attachments);
   }
   if (options.systemEvents === 'skip') return undefined;
-  return { ...common, text: eventLine(type, author), html: false, visibility: 'system', attachments: [] };
+  // An event is no one's message: a note, whoever triggered it.
+  return message(id, createdAt, { text: eventLine(type, author.label), html: false }, author, 'system', 'note', []);
+}
+
+function isNote(partType: string): boolean {
+  return partType.startsWith('note');
+}
+
+/**
+ * The author's side decides (DESIGN §8, "author type, note parts"): `note` parts stay notes (the
+ * team's private remarks, never shown to the customer); users, leads and contacts → `customer`;
+ * admins, bots, operators and teams → `reply`. No author, or a type we do not know → unknown
+ * (the mapper makes it a note): guessing a side would put words in someone's mouth.
+ */
+function messageKind(authorType: string | undefined, partType: string): MessageKind | undefined {
+  if (isNote(partType)) return 'note';
+  if (authorType === undefined) return undefined;
+  if (CUSTOMER_TYPES.has(authorType)) return 'customer';
+  return TEAM_TYPES.has(authorType) ? 'reply' : undefined;
+}
+
+/** One shape for every message, optional fields only when known (assigned, not spread in: this runs once per note). */
+function message(
+  id: string,
+  createdAt: PresetMessage['createdAt'],
+  body: Pick<PresetMessage, 'text' | 'html'>,
+  author: Author,
+  visibility: NonNullable<PresetMessage['visibility']>,
+  kind: MessageKind | undefined,
+  attachments: PresetMessage['attachments'],
+): PresetMessage {
+  const out: WritablePresetMessage = { id, createdAt, text: body.text, html: body.html, visibility, attachments };
+  if (author.label !== undefined) out.author = author.label;
+  // A lead without an address simply has none: not an error.
+  if (author.email !== undefined) out.authorEmail = author.email;
+  if (kind !== undefined) out.kind = kind;
+  return out;
 }
 
 const EVENT_WORDS: Readonly<Record<string, string>> = {
@@ -99,23 +153,35 @@ export function eventLine(partType: string, author: string | undefined): string 
 
 const TYPE_LABELS: Readonly<Record<string, string>> = { admin: 'Teammate', user: 'Customer', lead: 'Lead', contact: 'Customer', bot: 'Bot', team: 'Team' };
 
-/** Name, else email, else what the author is: users and leads often have neither. */
-function authorName(value: unknown): string | undefined {
-  const type = asText(asObject(value)?.type);
-  return displayName(personOf(value)) ?? (type === undefined ? undefined : (TYPE_LABELS[type] ?? capitalise(type)));
+interface Author {
+  /** Name, else email, else what the author is: users and leads often have neither. */
+  readonly label: string | undefined;
+  readonly email: string | undefined;
+  readonly type: string | undefined;
 }
 
-/** The first customer-side author with an address (admins and bots are not the customer). */
-function customerEmailOf(messages: readonly (JsonObject | undefined)[], record: JsonObject): string | undefined {
+function authorOf(value: unknown): Author {
+  const person = personOf(value);
+  const type = asText(asObject(value)?.type);
+  const label = displayName(person) ?? (type === undefined ? undefined : (TYPE_LABELS[type] ?? capitalise(type)));
+  return { label, email: person.email, type };
+}
+
+/** The customer: the first customer-side author with a name, and the first with an address (admins and bots are not the customer). */
+function customerOf(messages: readonly (JsonObject | undefined)[], record: JsonObject): { readonly name: string | undefined; readonly email: string | undefined } {
+  let name: string | undefined;
+  let email: string | undefined;
   for (const message of messages) {
     const author = asObject(message?.author);
     const type = asText(author?.type);
-    if (type === 'user' || type === 'lead' || type === 'contact') {
-      const email = asText(author?.email);
-      if (email !== undefined) return email;
-    }
+    if (type === undefined || !CUSTOMER_TYPES.has(type)) continue;
+    name ??= asText(author?.name);
+    email ??= asText(author?.email);
+    if (name !== undefined && email !== undefined) break;
   }
-  return asText(asObject(record.user)?.email);
+  // Legacy 1.x conversations name their user at the top.
+  const user = personOf(record.user);
+  return { name: name ?? user.name, email: email ?? user.email };
 }
 
 function capitalise(text: string): string {

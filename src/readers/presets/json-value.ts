@@ -18,6 +18,16 @@ export function asText(value: unknown): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
+/** The texts of a list (`tags`), skipping what is no text; not a list → none. */
+export function textList(value: unknown): string[] {
+  const texts: string[] = [];
+  for (const item of asArray(value)) {
+    const text = asText(item);
+    if (text !== undefined) texts.push(text);
+  }
+  return texts;
+}
+
 /** A timestamp as the export wrote it (ISO text or epoch number); the mapper parses it. */
 export function asTimestamp(value: unknown): string | number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;

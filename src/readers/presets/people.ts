@@ -46,10 +46,10 @@ export class People {
     return extra === undefined ? this : new People(this.known, extra);
   }
 
-  /** A display name for an author id, or undefined when nobody knows it. */
-  nameOf(id: unknown): string | undefined {
+  /** Who an author id is (name and email as known), or undefined when nobody knows it. */
+  find(id: unknown): Person | undefined {
     const key = asText(id);
-    return key === undefined ? undefined : displayName(this.person(key));
+    return key === undefined ? undefined : this.person(key);
   }
 
   private person(id: string): Person | undefined {

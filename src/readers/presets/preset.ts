@@ -1,5 +1,6 @@
 import { InputError } from '../../core/errors.ts';
 import { isBlankHtml } from '../../mapper/html.ts';
+import type { MessageKind, TicketStatus } from '../../mapper/note-draft.ts';
 import { jsonKind } from '../json-shape.ts';
 import type { SourceAttachment, SourceNote } from '../source-note.ts';
 import { asObject, asText, type JsonObject } from './json-value.ts';
@@ -10,10 +11,19 @@ export interface TicketFacts {
   readonly ticket: string;
   readonly customerEmail?: string;
   readonly subject?: string;
+  /** One array for all of the ticket's notes (the mapper normalises it once). */
+  readonly tags?: readonly string[];
+  readonly ticketStatus?: TicketStatus;
+  readonly customerName?: string;
 }
 
+/** TicketFacts under construction: optional fields assigned one by one. */
+export type WritableTicketFacts = { -readonly [K in keyof TicketFacts]: TicketFacts[K] };
+
 /** One message of a ticket as a preset reads it; the preset reader adds ticket facts and origin. */
-export type PresetMessage = Pick<SourceNote, 'id' | 'createdAt' | 'text' | 'html' | 'author' | 'visibility' | 'channel'> & {
+export type PresetMessage = Pick<SourceNote, 'id' | 'createdAt' | 'text' | 'html' | 'author' | 'authorEmail' | 'visibility' | 'channel'> & {
+  /** Absent when the export cannot tell (the mapper then makes it a note). */
+  readonly kind?: MessageKind;
   readonly attachments: readonly SourceAttachment[];
 };
 
@@ -46,6 +56,17 @@ export function messageBody(htmlCandidates: readonly unknown[], textCandidates: 
     if (typeof value === 'string' && value.trim() !== '') return { text: value, html: false };
   }
   return { text: '', html: false };
+}
+
+/**
+ * A platform's ticket status in Help Scout's words, by `table` (keys lower-case). A status the
+ * table does not know (Zendesk `deleted`, a Freshdesk custom status) leaves it empty: it only
+ * picks the status of a conversation the import creates (`closed` when empty, DESIGN §8), which
+ * is no reason to refuse a ticket's history.
+ */
+export function ticketStatusOf(value: unknown, table: ReadonlyMap<string, TicketStatus>): TicketStatus | undefined {
+  const status = asText(value);
+  return status === undefined ? undefined : table.get(status.toLowerCase());
 }
 
 /** The record's own id: without it nothing can be keyed, so the record is one reject. */

@@ -1,0 +1,55 @@
+import type { FieldProblem } from './fields.ts';
+
+const NO_TAGS: readonly string[] = [];
+const SPACES = /\s+/g;
+
+/**
+ * A note's tags as Help Scout will hold them: trimmed, inner runs of white space made one space,
+ * lower-cased, empty ones dropped, each once (first seen first). Lower case: Help Scout's tag
+ * rules are not in the research (next-features.md §1d documents only that unknown tags are
+ * created on the fly), the simulator we test against keeps tags lower-cased and finds them
+ * case-insensitively (src/simulator/state.ts), and it makes `Billing` and `billing` one tag.
+ * Spaces are kept: nothing documents a dash rule, and `needs review` is the user's own word.
+ *
+ * Presets give one array per ticket and CSV rows of a ticket repeat the same cell, so the last
+ * input and its result are kept: a ticket's tags are normalised once, not once per note.
+ */
+export class TagReader {
+  private lastRaw: readonly string[] | string | undefined;
+  private lastTags: readonly string[] | FieldProblem = NO_TAGS;
+
+  /** An array (presets), a JSON array of text or `;`-separated text (csv/jsonl). */
+  read(raw: readonly string[] | string | undefined): readonly string[] | FieldProblem {
+    if (raw === undefined) return NO_TAGS;
+    if (raw !== this.lastRaw) {
+      this.lastTags = typeof raw === 'string' ? fromText(raw) : normalised(raw);
+      this.lastRaw = raw;
+    }
+    return this.lastTags;
+  }
+}
+
+function fromText(raw: string): readonly string[] | FieldProblem {
+  const text = raw.trim();
+  if (!text.startsWith('[')) return normalised(text.split(';'));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: 'tags looks like JSON but does not parse: expected a JSON array of text or tags separated by ";"' };
+  }
+  if (!Array.isArray(value)) return { problem: 'tags must be a JSON array of text or tags separated by ";"' };
+  const list: readonly unknown[] = value;
+  const index = list.findIndex((tag) => typeof tag !== 'string');
+  if (index >= 0) return { problem: `tags[${index}] is not text: ${JSON.stringify(list[index])}` };
+  return normalised(list as readonly string[]);
+}
+
+function normalised(raw: readonly string[]): readonly string[] {
+  const tags: string[] = [];
+  for (const tag of raw) {
+    const clean = tag.trim().replace(SPACES, ' ').toLowerCase();
+    if (clean !== '' && !tags.includes(clean)) tags.push(clean);
+  }
+  return tags.length === 0 ? NO_TAGS : tags;
+}
