@@ -1,6 +1,9 @@
 import { ConfigError } from '../core/errors.ts';
 import type { RemoteUser } from '../helpscout/wire-types.ts';
 
+/** List Users answers 50 users a page. */
+export const USERS_PER_PAGE = 50;
+
 /**
  * Who wrote a message → the Help Scout user it is shown as (DESIGN §8): `source.userMap` first,
  * then the account's users by email, case-insensitively, alternate emails too. Unmatched authors
@@ -8,6 +11,9 @@ import type { RemoteUser } from '../helpscout/wire-types.ts';
  */
 export class UserDirectory {
   private readonly byEmail = new Map<string, number>();
+  /** Users List Users gave (undefined: not read), and the GETs that took (50 a page). */
+  readonly listed: number | undefined;
+  readonly pagesRead: number;
 
   /**
    * `users`: List Users, every page, or undefined when it was not read (offline plan, or
@@ -18,6 +24,8 @@ export class UserDirectory {
     users: readonly RemoteUser[] | undefined,
     matchEmail: boolean,
   ) {
+    this.listed = users?.length;
+    this.pagesRead = users === undefined ? 0 : Math.max(1, Math.ceil(users.length / USERS_PER_PAGE));
     if (users !== undefined) {
       // What Help Scout does with an unknown `user` is not documented (one report says 404, which
       // would read as a merge): a mapped user it does not list stops the run before any write.

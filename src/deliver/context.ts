@@ -20,6 +20,8 @@ export interface DeliveryStats {
   /** Every time a 413 lowered the byte bound of create requests. */
   requestBytesLowered: number[];
   inDoubt: number;
+  /** Threads this run landed, by type (link notes not counted). */
+  threads: { note: number; customer: number; reply: number };
 }
 
 export interface DeliveryContext {
@@ -61,5 +63,6 @@ export function emptyStats(): DeliveryStats {
     moved: 0,
     requestBytesLowered: [],
     inDoubt: 0,
+    threads: { note: 0, customer: 0, reply: 0 },
   };
 }

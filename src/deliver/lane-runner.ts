@@ -106,6 +106,7 @@ class LaneRunner {
       if (result.kind === 'in-doubt') return this.leaveInDoubt([step.note]);
       const thread = result.kind === 'ack' ? result.value.threadId : result.found.threads?.[0];
       this.markDone(step, [step.note], step.conversation, thread === undefined ? [] : [thread], result.kind);
+      ctx.stats.threads[outgoing.type]++;
       return { kind: 'next' };
     } catch (error) {
       if (error instanceof RequestTooLargeError) {
@@ -189,6 +190,7 @@ class LaneRunner {
       this.created.set(step.id, conversation);
       this.history = { ...this.history, partsCreated: this.history.partsCreated + 1, lastPart: conversation };
       ctx.stats.createsDone++;
+      for (const thread of threads.slice(back === undefined ? 0 : 1)) ctx.stats.threads[thread.type === 'reply' ? 'reply' : thread.type]++;
       this.markDone(step, notes, conversation, [], result.kind, { part: step.part, ...(intent.linkFrom === undefined ? {} : { linkFrom: intent.linkFrom }) });
       return { kind: 'next' };
     } catch (error) {

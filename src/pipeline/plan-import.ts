@@ -14,6 +14,8 @@ import type { PlanCounts, PlannedReject } from '../plan/plan.ts';
 import { indexSource } from './index-pass.ts';
 import { selectNotes, type Selection } from './selection.ts';
 import { settleFromCheckpoint } from './settled.ts';
+import { summariseAuthors, type AuthorsSummary } from '../authors/authors-summary.ts';
+import { loadUserDirectory } from '../authors/load-directory.ts';
 import { deltaSummary, lastPartsOf, type DeltaSummary } from './delta.ts';
 
 export interface PlanImportOptions extends Selection {
@@ -25,7 +27,8 @@ export interface PlanImportOptions extends Selection {
 }
 
 export interface Estimate {
-  readonly requests: { readonly lookups: number; readonly addNote: number; readonly createConversation: number; readonly linkNote: number; readonly total: number };
+  /** `lookups` counts every GET; `users` is the part of them that reads List Users. */
+  readonly requests: { readonly lookups: number; readonly users: number; readonly addNote: number; readonly createConversation: number; readonly linkNote: number; readonly total: number };
   readonly units: number;
   /** Minutes at the configured budget, and at each plan's. */
   readonly minutes: number;
@@ -51,6 +54,8 @@ export interface PlanResult {
   readonly plannedRejects: readonly (PlannedReject & { readonly ticket: string; readonly id: string; readonly origin: Origin })[];
   /** What `--check-remote` spent asking Help Scout (GETs only). */
   readonly remoteRequests?: ClientStats;
+  /** Who wrote the notes to import and their Help Scout users (DESIGN §8). */
+  readonly authors: AuthorsSummary & { readonly usersListed?: number; readonly usersFrom: 'help-scout' | 'user-map-only' | 'none' };
   /** Notes per conversation, largest first (the report shows the top). */
   readonly largestLanes: readonly { readonly lane: string; readonly notes: number; readonly requests: number }[];
 }
@@ -67,6 +72,8 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
   const selected = selectNotes(table, options);
 
   const facts = new Map<number, ConversationFacts>();
+  // Offline, authors match through source.userMap alone; --check-remote reads the users too.
+  let directory = await loadUserDirectory(config, undefined);
   let remoteRequests: ClientStats | undefined;
   let simulated = config.target.simulator !== undefined;
   if (options.checkRemote) {
@@ -75,6 +82,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
     const target = await openTarget(config, options.env ? { env: options.env } : {});
     simulated = target.simulator !== undefined;
     try {
+      directory = await loadUserDirectory(config, target.client);
       // The last part of each lane an earlier run created too: a delta goes on there.
       const wanted = lastPartsOf(table, (note) => !settled(note) && (!selected || selected(note)), replay);
       for (let note = 0; note < table.size; note++) {
@@ -103,7 +111,11 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
   for (let note = 0; note < table.size; note++) if (settled(note)) settledBefore++;
 
   const c = plan.counts;
-  const lookups = remoteRequests?.reads ?? c.lookupRequests;
+  // Offline, the users lookup is counted as one page: how many users there are is not known.
+  const usersPages = directory.listed !== undefined ? directory.pagesRead : config.target.users === 'match-email' ? 1 : 0;
+  const lookups = remoteRequests?.reads ?? c.lookupRequests + usersPages;
+  const pending = (note: number): boolean => !settled(note) && (!selected || selected(note));
+  const authors = summariseAuthors(table, directory, config.policy.threads === 'native', pending);
   const writes = c.addNoteRequests + c.createRequests + c.linkRequests;
   const units = lookups + 2 * writes;
   const perMinute = (budget: number): number => units / budget;
@@ -117,7 +129,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
     ...(delta === undefined ? {} : { delta }),
     plan: c,
     estimate: {
-      requests: { lookups, addNote: c.addNoteRequests, createConversation: c.createRequests, linkNote: c.linkRequests, total: lookups + writes },
+      requests: { lookups, users: usersPages, addNote: c.addNoteRequests, createConversation: c.createRequests, linkNote: c.linkRequests, total: lookups + writes },
       units,
       minutes: perMinute(unitsPerMinute),
       minutesByPlan: { standard: perMinute(PLAN_BUDGETS.standard), plus: perMinute(PLAN_BUDGETS.plus), pro: perMinute(PLAN_BUDGETS.pro) },
@@ -130,6 +142,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
       return { ...r, ticket, id: noteIdOf(key), origin: { file: config.source.path, line: table.line(r.note) } };
     }),
     ...(remoteRequests ? { remoteRequests } : {}),
+    authors: { ...authors, ...(directory.listed === undefined ? {} : { usersListed: directory.listed }), usersFrom: directory.listed !== undefined ? 'help-scout' : config.source.userMap !== undefined ? 'user-map-only' : 'none' },
     largestLanes: largestLanes(plan.lanes, 10).map((lane) => ({ lane: lane.id, notes: lane.notes.length, requests: lane.steps.length })),
   };
 }

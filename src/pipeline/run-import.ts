@@ -10,6 +10,7 @@ import { replayCheckpoint, threadsLoggedIn, type ReplayedState } from '../checkp
 import { unwritable } from '../checkpoint/unwritable.ts';
 import { SpoolReader } from '../checkpoint/spool.ts';
 import type { ImportConfig } from '../config/load.ts';
+import { summariseAuthors, type AuthorsSummary } from '../authors/authors-summary.ts';
 import { loadUserDirectory } from '../authors/load-directory.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Reject } from '../core/reject.ts';
@@ -73,6 +74,8 @@ export interface RunResult {
   readonly requests: ClientStats;
   readonly rate: RateLimiterStats & { readonly unitsPerWindow: number; readonly windowMs: number };
   readonly durationMs: number;
+  /** Authors of the export's landed notes and their users; thread types as this run sent them. */
+  readonly authors: AuthorsSummary;
   /** With --delta: what the newer export brought (counted before delivery). */
   readonly delta?: DeltaSummary;
   /** Every reject: rows the reader or mapper refused, and notes refused later (planner, Help Scout). */
@@ -213,6 +216,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         rate: { ...client.limiter.stats, unitsPerWindow: config.budget.units, windowMs: config.budget.windowMs },
         durationMs: Date.now() - started,
         ...(delta === undefined ? {} : { delta }),
+        authors: { ...summariseAuthors(table, users, config.policy.threads === 'native', (note) => statusOf(outcome, note) === Status.Done), threads: stats.threads },
         rejects: [...indexed.rejects, ...settledRejects(table, outcome, finalSpool)],
         results: () => noteResults(table, outcome),
         landed: () => landedNotes(config.checkpoint),

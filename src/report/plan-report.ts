@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PlanResult } from '../pipeline/plan-import.ts';
 import type { WrittenReport } from './run-report.ts';
-import { mdTable, minutesText, rejectsByReason, simulatedTag, deltaSection } from './summary.ts';
+import { mdTable, minutesText, rejectsByReason, simulatedTag, deltaSection, authorsSection } from './summary.ts';
 
 /** plan.json and plan.md: what a run would do, what it costs and how long it takes. */
 export function writePlanReport(dir: string, result: PlanResult, firstRejects = 20): WrittenReport {
@@ -27,6 +27,8 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     ? 'Offline plan: conversations the export names are assumed to exist with 0 threads and no merges (run `plan --check-remote` to ask Help Scout, read-only).'
     : `Thread counts and merges were read from Help Scout with ${result.remoteRequests?.reads ?? 0} GET requests (read-only; nothing was written).`;
   const delta = deltaSection(result.delta, tag);
+  const source = result.authors.usersFrom === 'help-scout' ? `matched against ${result.authors.usersListed ?? 0} Help Scout users and source.userMap` : result.authors.usersFrom === 'user-map-only' ? 'offline: matched through source.userMap alone; --check-remote reads the users' : 'offline: no source.userMap; --check-remote reads the users';
+  const authors = authorsSection(result.authors, tag, source);
   const json = {
     simulated: result.simulated,
     offline: result.offline,
@@ -35,6 +37,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     notesToImport: p.notes,
     settledBefore: result.settledBefore,
     ...(result.delta === undefined ? {} : { delta: result.delta }),
+    authors: result.authors,
     rejected: all.length,
     conversations: { existing: p.existingConversations, new: createdForTickets, continuations: p.continuations },
     notesPerConversation: { max: p.maxNotesPerLane, p95: p.p95NotesPerLane },
@@ -52,6 +55,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     `requests${tag}: ${e.requests.total} (${e.requests.lookups} lookups, ${e.requests.addNote} notes, ${e.requests.createConversation} creates, ${e.requests.linkNote} links) = ${e.units} rate units`,
     `estimate${tag}: ${minutesText(e.minutes)} at ${result.unitsPerMinute} units/min (standard ${minutesText(e.minutesByPlan.standard)}, plus ${minutesText(e.minutesByPlan.plus)}, pro ${minutesText(e.minutesByPlan.pro)})`,
     ...delta.line,
+    ...authors.line,
     ...reasons.map((r) => `rejected${tag}: ${r.count} × ${r.reason}`),
     result.offline
       ? `assumed${tag}: offline plan, conversations assumed to have 0 threads (--check-remote asks Help Scout, read-only)`
@@ -79,12 +83,14 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     ),
     '',
     ...delta.md,
+    ...authors.md,
     '## Requests and time',
     '',
     mdTable(
       ['request', 'count', 'rate units'],
       [
-        ['GET conversation (thread count, merges)', e.requests.lookups, e.requests.lookups],
+        ['GET users (authors → users, 50 a page)', e.requests.users, e.requests.users],
+        ['GET conversation (thread count, merges)', e.requests.lookups - e.requests.users, e.requests.lookups - e.requests.users],
         ['Create Note', e.requests.addNote, 2 * e.requests.addNote],
         ['Create Conversation (≤ 100 notes each)', e.requests.createConversation, 2 * e.requests.createConversation],
         ['link notes to continuations', e.requests.linkNote, 2 * e.requests.linkNote],

@@ -4,7 +4,7 @@ import type { RunResult } from '../pipeline/run-import.ts';
 import { idMapLines } from './id-map.ts';
 import { rejectsCsv } from './rejects-csv.ts';
 import { writeLines } from './write-lines.ts';
-import { mdTable, minutesText, notesLine, rejectsByReason, simulatedTag, deltaSection } from './summary.ts';
+import { mdTable, minutesText, notesLine, rejectsByReason, simulatedTag, deltaSection, authorsSection } from './summary.ts';
 
 export interface WrittenReport {
   readonly files: readonly string[];
@@ -39,10 +39,12 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     rate: { ...result.rate, budgetPerMinute, unitsPerMinuteUsed: unitsPerMinute ?? null },
     durationMs: result.durationMs,
     ...(result.delta === undefined ? {} : { delta: result.delta }),
+    authors: result.authors,
     rejectsByReason: reasons,
   };
   const tag = simulatedTag(result.simulated);
   const delta = deltaSection(result.delta, tag);
+  const authors = authorsSection(result.authors, tag, 'of the notes landed from this export; thread types as this run sent them');
   const lines = [
     notesLine(`hs-import run${tag}`, result.counts, `${result.counts.doneBefore} in earlier runs, ${result.counts.reconciledAtStart} found landed after a crash`),
     ...(result.interrupted ? [`interrupted${tag}: stopped on Ctrl-C after the requests in flight; the checkpoint is flushed, run again to resume`] : []),
@@ -51,6 +53,7 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     `conversations${tag}: ${result.delivery.createsDone} created (${result.plan.continuations} planned continuations), ${result.delivery.moved} merged targets followed, ${result.delivery.replans} re-plans`,
     `duration${tag}: ${(result.durationMs / 1000).toFixed(1)} s, rate used ${rateUsed} of a ${budgetPerMinute} units/min budget, ${(result.rate.pausedMs / 1000).toFixed(1)} s paused by 429s`,
     ...delta.line,
+    ...authors.line,
     ...reasons.map((r) => `rejected${tag}: ${r.count} × ${r.reason}`),
   ];
   const md = [
@@ -85,6 +88,7 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     '',
     result.delivery.requestBytesLowered.length > 0 ? `413 answers lowered the create request bound to ${result.delivery.requestBytesLowered.join(' → ')} bytes.\n` : '',
     ...delta.md,
+    ...authors.md,
     '## Rejects by reason',
     '',
     reasons.length === 0 ? 'None.' : mdTable(['reason', 'count', 'examples'], reasons.map((r) => [r.reason, r.count, r.examples.join('<br>')])),

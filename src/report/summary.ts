@@ -1,3 +1,4 @@
+import type { AuthorsSummary } from '../authors/authors-summary.ts';
 import type { DeltaSummary } from '../pipeline/delta.ts';
 import type { Reject } from '../core/reject.ts';
 
@@ -64,6 +65,42 @@ export function deltaSection(delta: DeltaSummary | undefined, tag: string): { li
       ),
       '',
       changed.length === 0 ? 'No imported note changed at the source.' : `Changed since import (\`ticket:note\`${changed.length > shown.length ? `, first ${shown.length} of ${changed.length}; all in the JSON report` : ''}): ${shown.map((c) => `${c.ticket}:${c.note}`).join(', ')}`,
+      '',
+    ],
+  };
+}
+
+/** Authors and thread types, for plan and run reports alike (DESIGN §8). */
+export function authorsSection(summary: AuthorsSummary, tag: string, source: string): { line: string[]; md: string[] } {
+  const unmatched = summary.authors.filter((a) => a.user === undefined);
+  const matched = summary.authors.length - unmatched.length;
+  const { note, customer, reply } = summary.threads;
+  const shown = summary.authors.slice(0, 50);
+  return {
+    line: [
+      `threads${tag}: ${note} notes, ${customer} customer threads, ${reply} replies; ${summary.notesWithUser} carry a mapped Help Scout user`,
+      ...(summary.authors.length === 0 ? [] : [`authors${tag}: ${matched} matched to Help Scout users, ${unmatched.length} unmatched (${source})${unmatched.length > 0 ? `: ${unmatched.slice(0, 5).map((a) => `${a.email} (${a.notes})`).join(', ')}${unmatched.length > 5 ? ', …' : ''}` : ''}`]),
+    ],
+    md: [
+      '## Authors and thread types',
+      '',
+      mdTable(
+        ['thread type', 'count'],
+        [
+          ['note', note],
+          ['customer', customer],
+          ['reply', reply],
+          ['notes and replies with a mapped Help Scout user', summary.notesWithUser],
+          ['messages whose author the export does not name', summary.notesWithoutAuthor],
+        ],
+      ),
+      '',
+      `Authors (${source}). Unmatched agents' messages go out as the default user (\`target.user\`, else the app's owner) with their name in the attribution line: invite them to Help Scout or map them in \`source.userMap\` before the run.`,
+      '',
+      summary.authors.length === 0
+        ? 'No agent authors in the export.'
+        : mdTable(['author', 'notes and replies', 'Help Scout user'], shown.map((a) => [a.email, a.notes, a.user ?? 'unmatched'])),
+      ...(summary.authors.length > shown.length ? ['', `… and ${summary.authors.length - shown.length} more in the JSON report.`] : []),
       '',
     ],
   };

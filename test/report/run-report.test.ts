@@ -33,6 +33,7 @@ function runResult(landed: () => Iterable<LandedNote>, notes: number): RunResult
     rejects: [],
     results: () => [],
     landed,
+    authors: { authors: [], notesWithUser: 0, notesWithoutAuthor: 0, threads: { note: 0, customer: 0, reply: 0 } },
   };
 }
 

@@ -74,6 +74,7 @@ const TEAM_TYPES = new Set(['admin', 'bot', 'operator', 'team']);
 function sourceMessage(source: JsonObject, createdAt: unknown): PresetMessage {
   const author = authorOf(source.author);
   const body = messageBody([source.body], []);
+  // The first message is a message, never a note part: its author's side alone decides.
   return message('source', asTimestamp(source.created_at) ?? asTimestamp(createdAt), body, author, 'public', messageKind(author.type, 'comment'), normaliseAttachments(source.attachments));
 }
 

@@ -1,0 +1,50 @@
+import type { NoteTable } from '../plan/note-table.ts';
+import type { UserDirectory } from './user-directory.ts';
+
+/** One author of the export: how many of the notes at hand they wrote, and their Help Scout user. */
+export interface AuthorLine {
+  readonly email: string;
+  readonly notes: number;
+  /** undefined: no Help Scout user matches (invite them, or map them in `source.userMap`). */
+  readonly user?: number;
+}
+
+export interface AuthorsSummary {
+  /** Matched first, then unmatched; most notes first within each. */
+  readonly authors: readonly AuthorLine[];
+  readonly notesWithUser: number;
+  readonly notesWithoutAuthor: number;
+  /** How the notes go as threads: every one a note, or by kind with `policy.threads: "native"`. */
+  readonly threads: { readonly note: number; readonly customer: number; readonly reply: number };
+}
+
+/**
+ * Who wrote the notes `include` picks and whether each author has a Help Scout user: the table a
+ * migration lead reads to invite missing agents before the run. Customers are authors too; they
+ * have no user by nature, so only authors of replies and notes count as unmatched users.
+ */
+export function summariseAuthors(table: NoteTable, directory: UserDirectory, native: boolean, include: (note: number) => boolean): AuthorsSummary {
+  const counts = new Map<string, number>();
+  const threads = { note: 0, customer: 0, reply: 0 };
+  let notesWithUser = 0;
+  let notesWithoutAuthor = 0;
+  for (let note = 0; note < table.size; note++) {
+    if (!include(note)) continue;
+    const kind = native ? table.kind(note) : 'note';
+    threads[kind]++;
+    const author = table.author(note);
+    if (author === undefined) {
+      notesWithoutAuthor++;
+      continue;
+    }
+    if (table.kind(note) === 'customer') continue;
+    counts.set(author, (counts.get(author) ?? 0) + 1);
+    if (directory.userOf(author) !== undefined) notesWithUser++;
+  }
+  const authors = [...counts].map(([email, notes]): AuthorLine => {
+    const user = directory.userOf(email);
+    return user === undefined ? { email, notes } : { email, notes, user };
+  });
+  authors.sort((a, b) => Number(a.user === undefined) - Number(b.user === undefined) || b.notes - a.notes || a.email.localeCompare(b.email));
+  return { authors, notesWithUser, notesWithoutAuthor, threads };
+}
