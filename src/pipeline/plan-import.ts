@@ -114,7 +114,8 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
   // Offline, the users lookup is counted as one page: how many users there are is not known.
   const usersPages = directory.listed !== undefined ? directory.pagesRead : config.target.users === 'match-email' ? 1 : 0;
   const lookups = remoteRequests?.reads ?? c.lookupRequests + usersPages;
-  const pending = (note: number): boolean => !settled(note) && (!selected || selected(note));
+  const plannedOut = new Set(plan.rejects.map((r) => r.note));
+  const pending = (note: number): boolean => !settled(note) && (!selected || selected(note)) && !plannedOut.has(note);
   const authors = summariseAuthors(table, directory, config.policy.threads === 'native', pending);
   const writes = c.addNoteRequests + c.createRequests + c.linkRequests;
   const units = lookups + 2 * writes;

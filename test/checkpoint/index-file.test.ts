@@ -17,7 +17,7 @@ afterEach(() => {
 async function indexed() {
   dir = mkdtempSync(join(tmpdir(), 'hs-import-index-'));
   const rows = generateRows(30, 7, (t) => (t % 3 === 0 ? { conversation: 100 + t } : {}));
-  writeFileSync(join(dir, 'notes.csv'), csvOf(rows) + 'T99,1,not a date,broken row,,,\nT98,1,2020-01-01T00:00:00Z,,,,\n');
+  writeFileSync(join(dir, 'notes.csv'), csvOf(rows) + 'T99,1,not a date,broken row,,,,,,,,\nT98,1,2020-01-01T00:00:00Z,,,,,,,,,\n');
   const config = validateConfig({ source: { format: 'csv', path: 'notes.csv' }, target: { baseUrl: 'http://127.0.0.1:1', mailboxId: 1 } }, join(dir, 'c.json'));
   const spoolPath = join(dir, 'spool.jsonl');
   const index = await indexSource(config, new SpoolWriter(spoolPath), Date.now());

@@ -64,12 +64,12 @@ describe('hs-import plan', () => {
     expect(plan.conversations).toEqual({ existing: 2, new: 3, continuations: 1 });
     expect(plan.notesPerConversation).toEqual({ max: 150, p95: 150 });
     // Conversation 500 takes 98 notes plus the note linking to its continuation (99 threads);
-    // the other 52 go into one continuation. E1: 4 notes. N0..N2: one create each.
-    expect(plan.estimate.requests).toEqual({ lookups: 2, addNote: 98 + 4, createConversation: 3 + 1, linkNote: 1, total: 2 + 102 + 4 + 1 });
-    expect(plan.estimate.units).toBe(2 + 2 * (102 + 4 + 1));
+    // the other 52 go into one continuation. E1: 4 notes. N0..N2: one create each. One page of users (assumed offline).
+    expect(plan.estimate.requests).toEqual({ lookups: 3, users: 1, addNote: 98 + 4, createConversation: 3 + 1, linkNote: 1, total: 3 + 102 + 4 + 1 });
+    expect(plan.estimate.units).toBe(3 + 2 * (102 + 4 + 1));
     expect(plan.unitsPerMinute).toBe(200);
-    expect(plan.estimate.minutes).toBeCloseTo(216 / 200);
-    expect(plan.estimate.minutesByPlan).toEqual({ standard: 216 / 200, plus: 216 / 400, pro: 216 / 800 });
+    expect(plan.estimate.minutes).toBeCloseTo(217 / 200);
+    expect(plan.estimate.minutesByPlan).toEqual({ standard: 217 / 200, plus: 217 / 400, pro: 217 / 800 });
     expect(plan.rejectsByReason.map((r) => [r.reason, r.count])).toEqual([
       ['customer_email_missing', 1],
       ['duplicate_note', 1],
@@ -88,7 +88,7 @@ describe('hs-import plan', () => {
     expect(md).toContain('assumed to exist with 0 threads');
     expect(md).toContain('| notes to import | 160 |');
     expect(md).toContain('| continuation conversations (100-thread limit) | 1 |');
-    expect(md).toContain('| total | 109 | 216 |');
+    expect(md).toContain('| total | 110 | 217 |');
     expect(md).toContain('| pro | 800 | 17 s |');
     expect(md).toContain('| notes.csv:162 | E1 | 9 | invalid_date | unrecognised date "not a date" |');
     expect(md).not.toContain('[simulated]');

@@ -76,8 +76,8 @@ describe('hs-import run', () => {
     // rejects.csv: original fields, reason code and message; formulas shown as text.
     const rejectsText = readFileSync(join(env.dir, 'reports/rejects.csv'), 'utf8');
     expect(rejectsText.split('\n')[0]).toBe('ticket,id,createdAt,text,conversation,customerEmail,subject,authorEmail,kind,tags,ticketStatus,customerName,reason,message,file,line,field');
-    expect(rejectsText).toContain(`C,1,yesterday,'=SUM(A1),12,,,invalid_date,`);
-    expect(rejectsText).toContain(`C,2,soon,'@team please look,12,,,invalid_date,`);
+    expect(rejectsText).toContain(`C,1,yesterday,'=SUM(A1),12,,,,,,,,invalid_date,`);
+    expect(rejectsText).toContain(`C,2,soon,'@team please look,12,,,,,,,,invalid_date,`);
     const rejects = csvRecords(rejectsText);
     expect(rejects.map((r) => [r.ticket, r.id, r.reason, r.line])).toEqual([
       ['B', '1', 'conversation_not_found', '5'],

@@ -11,3 +11,9 @@ describe('the real CLI, SIGKILLed at seeded kill points and run again', () => {
     },
   );
 });
+
+describe('the same in policy.threads "native": customer threads, replies and notes', () => {
+  it('seed 53: every message lands exactly once as its own thread type, nothing lost', { timeout: 300_000 }, async () => {
+    await killRepeatedlyAndCheck({ seed: 53, kills: 8, threads: 'native' });
+  });
+});

@@ -34,8 +34,8 @@ export const CRASH_SEED: SeedFile = {
 };
 
 /** An import env whose config points the CLI at a kill proxy in front of the simulator. */
-export async function crashEnv(rows: readonly NoteRow[], seed: SeedFile, target: Record<string, unknown> = {}): Promise<CrashEnv> {
-  const env = await importEnv(rows, seed, { target: { reconcileAfterSeconds: 0.3, concurrency: 4, ...target } });
+export async function crashEnv(rows: readonly NoteRow[], seed: SeedFile, target: Record<string, unknown> = {}, policy: Record<string, unknown> = {}): Promise<CrashEnv> {
+  const env = await importEnv(rows, seed, { target: { reconcileAfterSeconds: 0.3, concurrency: 4, ...target }, policy });
   const proxy = new KillProxy(env.sim.url);
   await proxy.start();
   const raw = JSON.parse(readFileSync(env.configPath, 'utf8')) as { target: Record<string, unknown> };
@@ -192,7 +192,8 @@ export function expectEveryNoteExactlyOnce(sim: RunningSimulator, rows: readonly
   for (const conversation of sim.state.conversations.values()) {
     if (conversation.tags.some((tag) => tag.startsWith('hsi-'))) created.add(conversation.id);
     for (const thread of conversation.threads) {
-      if (thread.type !== 'note' || !thread.imported) continue;
+      // Notes, customer threads and replies (listed as messages) alike.
+      if (!thread.imported) continue;
       let list = where.get(thread.body);
       if (!list) where.set(thread.body, (list = []));
       list.push({ conversation: conversation.id, thread });
@@ -231,14 +232,35 @@ export function expectEveryNoteExactlyOnce(sim: RunningSimulator, rows: readonly
   for (const conversation of sim.state.conversations.values()) expect(conversation.threads.length).toBeLessThanOrEqual(100);
 }
 
+/** Each message is the thread type its kind asks for (a reply is listed as a message). */
+function expectThreadTypes(sim: RunningSimulator, rows: readonly NoteRow[]): void {
+  const typeOf = new Map<string, string>();
+  for (const conversation of sim.state.conversations.values()) for (const t of conversation.threads) if (t.imported) typeOf.set(t.body, t.type);
+  const want = { customer: 'customer', reply: 'message', note: 'note' } as const;
+  const wrong = rows.filter((r) => typeOf.get(r.text) !== want[(r.kind ?? 'note') as keyof typeof want]).map((r) => `${r.ticket}:${r.id} ${r.kind ?? 'note'} as ${typeOf.get(r.text) ?? 'nothing'}`);
+  expect(wrong, 'messages stored as another thread type').toEqual([]);
+}
+
 /**
  * The crash test proper: an import with latency and lost-response-after-commit faults, killed
  * `kills` times and run to completion, then checked against its input.
  */
-export async function killRepeatedlyAndCheck(options: { seed: number; kills: number; scale?: number; lostResponseRate?: number }): Promise<void> {
-  const rows = crashRows(options.scale);
+/**
+ * The crash rows as a conversation between customer and agents (DESIGN §8): each ticket's
+ * messages take turns as customer, reply (by a known agent) and internal note.
+ */
+export function asConversation(rows: readonly NoteRow[]): NoteRow[] {
+  const kinds = ['customer', 'reply', 'note'] as const;
+  return rows.map((row) => {
+    const kind = kinds[Number(row.id) % kinds.length] ?? 'note';
+    return { ...row, kind, authorEmail: kind === 'customer' ? `${row.ticket.toLowerCase()}@customers.example` : 'ada@example.com' };
+  });
+}
+
+export async function killRepeatedlyAndCheck(options: { seed: number; kills: number; scale?: number; lostResponseRate?: number; threads?: 'native' }): Promise<void> {
+  const rows = options.threads === 'native' ? asConversation(crashRows(options.scale)) : crashRows(options.scale);
   const faults = { seed: options.seed, latencyMs: 5, jitterMs: 25, lostResponseRate: options.lostResponseRate ?? 0.1, on: 'writes' as const };
-  const env = await crashEnv(rows, { ...CRASH_SEED, faults });
+  const env = await crashEnv(rows, { ...CRASH_SEED, faults }, {}, options.threads === undefined ? {} : { threads: options.threads });
   try {
     const stats = await crashUntilDone(env, options.kills, options.seed);
     expect(stats.kills).toBe(options.kills);
@@ -249,6 +271,7 @@ export async function killRepeatedlyAndCheck(options: { seed: number; kills: num
     const kinds = new Set(stats.points.map((p) => p.replace(/^write \d /, '').replace(/ \d+$/, '')));
     if (options.kills >= 8) expect([...kinds].sort()).toEqual(['create', 'kill-after-answer', 'kill-after-commit', 'kill-before', 'kill-in-flight', 'reconcile', 'request']);
     expectEveryNoteExactlyOnce(env.sim, rows);
+    if (options.threads === 'native') expectThreadTypes(env.sim, rows);
     // The kills did leave writes in doubt, and the resumed runs found them instead of resending.
     expect(readFileSync(env.config.checkpoint, 'utf8')).toContain('"via":"reconciled"');
     expect(env.sim.state.counters.snapshot().faults.lostResponse).toBeGreaterThan(0);

@@ -70,8 +70,11 @@ export async function importEnv(rows: readonly NoteRow[], seed: SeedFile = {}, e
     configPath,
     config,
     async close() {
+      // Every test that imports checks it: a thread without imported: true would email a customer.
+      const notImported = sim.state.counters.snapshot().threadsNotImported;
       await sim.close();
       rmSync(dir, { recursive: true, force: true });
+      expect(notImported, 'threads the simulator stored without imported: true').toBe(0);
     },
   };
 }
