@@ -2,7 +2,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { mulberry32 } from '../../src/simulator/prng.ts';
 import type { RunningSimulator, SeedFile, SimThread } from '../../src/simulator/index.ts';
-import { generateRows, importEnv, type ImportEnv, type NoteRow } from '../helpers/import-env.ts';
+import { asConversation, generateRows, importEnv, type ImportEnv, type NoteRow } from '../helpers/import-env.ts';
 import { KillProxy, spawnCli, type ChildExit, type RequestSeen, type Verdict } from './harness.ts';
 
 export interface CrashEnv extends ImportEnv {
@@ -245,18 +245,6 @@ function expectThreadTypes(sim: RunningSimulator, rows: readonly NoteRow[]): voi
  * The crash test proper: an import with latency and lost-response-after-commit faults, killed
  * `kills` times and run to completion, then checked against its input.
  */
-/**
- * The crash rows as a conversation between customer and agents (DESIGN §8): each ticket's
- * messages take turns as customer, reply (by a known agent) and internal note.
- */
-export function asConversation(rows: readonly NoteRow[]): NoteRow[] {
-  const kinds = ['customer', 'reply', 'note'] as const;
-  return rows.map((row) => {
-    const kind = kinds[Number(row.id) % kinds.length] ?? 'note';
-    return { ...row, kind, authorEmail: kind === 'customer' ? `${row.ticket.toLowerCase()}@customers.example` : 'ada@example.com' };
-  });
-}
-
 export async function killRepeatedlyAndCheck(options: { seed: number; kills: number; scale?: number; lostResponseRate?: number; threads?: 'native' }): Promise<void> {
   const rows = options.threads === 'native' ? asConversation(crashRows(options.scale)) : crashRows(options.scale);
   const faults = { seed: options.seed, latencyMs: 5, jitterMs: 25, lostResponseRate: options.lostResponseRate ?? 0.1, on: 'writes' as const };

@@ -79,11 +79,11 @@ export async function importEnv(rows: readonly NoteRow[], seed: SeedFile = {}, e
   };
 }
 
-/** Imported notes in the simulator, per conversation, oldest first as stored. */
+/** Imported threads in the simulator (notes, customer threads, replies), per conversation, oldest first as stored. */
 export function importedThreads(sim: RunningSimulator): Map<number, SimThread[]> {
   const out = new Map<number, SimThread[]>();
   for (const conversation of sim.state.conversations.values()) {
-    const notes = conversation.threads.filter((t) => t.type === 'note' && t.imported);
+    const notes = conversation.threads.filter((t) => t.imported);
     if (notes.length > 0) out.set(conversation.id, notes);
   }
   return out;
@@ -144,4 +144,23 @@ export function fillMidRun(e: ImportEnv, id: number, afterDone: number): { optio
     if (c && filler) while (c.threads.length < 99) c.threads.unshift({ ...filler, id: 900_000 + c.threads.length, imported: false });
   };
   return { options: { env: ENV, onProgress }, filled: () => filled };
+}
+
+/**
+ * Rows as a conversation between customer and agents (DESIGN §8), for `policy.threads: "native"`:
+ * each ticket's messages take turns as customer, reply (by Ada, user 1 of every test env) and note.
+ */
+export function asConversation(rows: readonly NoteRow[]): NoteRow[] {
+  const kinds = ['customer', 'reply', 'note'] as const;
+  return rows.map((row) => {
+    const kind = kinds[Number(row.id) % kinds.length] ?? 'note';
+    return { ...row, kind, authorEmail: kind === 'customer' ? `${row.ticket.toLowerCase()}@customers.example` : 'ada@example.com' };
+  });
+}
+
+export const THREAD_MODES = ['notes', 'native'] as const;
+
+/** `importEnv` for one `policy.threads` mode: in native mode the rows speak as customer, agent and note. */
+export function importEnvIn(threads: (typeof THREAD_MODES)[number]): typeof importEnv {
+  return (rows, seed, extra) => importEnv(threads === 'native' ? asConversation(rows) : rows, seed, { ...extra, policy: { ...extra?.policy, threads } });
 }
