@@ -10,6 +10,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkpointFigures } from './figures/checkpoint.ts';
+import { deltaFigures } from './figures/delta-verify.ts';
+import { historyFigures } from './figures/history.ts';
 import { liveFigures } from './figures/live-import.ts';
 import { planFigures } from './figures/plan-throughput.ts';
 import { rateFigures } from './figures/rate-use.ts';
@@ -38,6 +40,8 @@ const GROUPS: readonly Group[] = [
   { id: '6', title: 'checkpoint replay', fallback: { figure: '6a checkpoint replay', unit: 'ms', goal: { on: 'value', atMost: 3000 } }, run: checkpointFigures },
   { id: '1', title: 'read + map, and plan: CSV and Zendesk', fallback: { figure: '1 plan CSV', unit: 'notes/s', goal: { on: 'ratio', atLeast: 0.7 } }, run: planFigures },
   { id: '8', title: 'run 1M notes, no rate limit (issue 11)', fallback: { figure: '8b run 1M notes peak RSS', unit: 'MB', goal: { on: 'value', atMost: 256 } }, run: runMillionFigures },
+  { id: '10', title: 'history columns and native threads (issue 17)', fallback: { figure: '10a plan with history columns', unit: 'notes/s', goal: { on: 'ratio', atLeast: 0.9 } }, run: historyFigures },
+  { id: '9', title: 'a delta and verify after a 1M-note import (issue 16)', fallback: { figure: '9a plan --delta', unit: 'ms', goal: { on: 'ratio', atMost: 1.2 } }, run: deltaFigures },
 ];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });

@@ -20,6 +20,8 @@ export interface CanonicalSpec {
   readonly firstConversationId?: number;
   /** First source ticket number. */
   readonly firstTicket?: number;
+  /** DESIGN §8's columns too: authorEmail, kind, tags, ticketStatus, customerName (no extra random draws: the rest of the file is the same). */
+  readonly history?: boolean;
 }
 
 export interface SeedConversationOut {
@@ -42,7 +44,18 @@ export interface CanonicalData {
   readonly bytes: number;
 }
 
-const HEADER = 'ticket,id,createdAt,text,conversation,customerEmail,subject,author\n';
+const HEADER = 'ticket,id,createdAt,text,conversation,customerEmail,subject,author';
+const HISTORY_HEADER = ',authorEmail,kind,tags,ticketStatus,customerName';
+const STATUSES = ['closed', 'active', 'pending'] as const;
+const TAGS = ['', 'billing', 'billing;vip', 'Shipping; Returns', '["api","bug report"]'] as const;
+
+/** The history columns of note `index` of ticket `t`: customer and agents take turns; 20 agents. */
+function historyCells(ticket: number, t: number, index: number, customerName: string): string {
+  const customer = index % 2 === 0;
+  const author = customer ? email(ticket) : `agent${(t + index) % 20}@acme.example`;
+  const kind = customer ? 'customer' : index % 5 === 3 ? 'note' : 'reply';
+  return `,${author},${kind},${cell(TAGS[t % TAGS.length] ?? '')},${STATUSES[t % STATUSES.length] ?? 'closed'},${customerName}`;
+}
 const NOW_SECONDS = Date.UTC(2025, 0, 1) / 1000;
 
 export function canonicalCsv(spec: CanonicalSpec): CanonicalData & { readonly fresh: boolean } {
@@ -109,7 +122,7 @@ function generate(spec: CanonicalSpec, csvPath: string, conversationsPath: strin
 
   const fd = openSync(csvPath, 'w');
   const out = new BlockWriter((chunk) => writeSync(fd, chunk));
-  out.push(HEADER);
+  out.push(`${HEADER}${spec.history === true ? HISTORY_HEADER : ''}\n`);
   for (const g of order) {
     const t = ticketOfNote[g] ?? 0;
     const nrng = mulberry32(itemSeed(spec.seed, g));
@@ -128,7 +141,7 @@ function generate(spec: CanonicalSpec, csvPath: string, conversationsPath: strin
         email(ticket),
         cell(subject),
         author,
-      ].join(',') + '\n',
+      ].join(',') + (spec.history === true ? historyCells(ticket, t, indexInTicket[g] ?? 0, personName(mulberry32(itemSeed(spec.seed ^ 0xc057, t)))) : '') + '\n',
     );
   }
   out.flush();

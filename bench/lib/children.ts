@@ -41,12 +41,12 @@ let built = false;
  * measured from outside; returns the report it wrote (`<reports>/<command>.json`). This is what a
  * user runs: no tsx, no bench code in the process.
  */
-export async function runCli<T>(command: 'plan' | 'run', config: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Measured<T>> {
+export async function runCli<T>(command: 'plan' | 'run' | 'verify', config: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; flags?: readonly string[] } = {}): Promise<Measured<T>> {
   if (!built) {
     execFileSync(process.execPath, [join(REPO_DIR, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO_DIR, 'tsconfig.build.json')], { stdio: 'inherit' });
     built = true;
   }
-  const child = await runNode([join(REPO_DIR, 'dist', 'cli', 'main.js'), command, '--config', config], {
+  const child = await runNode([join(REPO_DIR, 'dist', 'cli', 'main.js'), command, '--config', config, ...(options.flags ?? [])], {
     ...(options.env ? { env: options.env } : {}),
     timeoutMs: options.timeoutMs ?? 1_800_000,
   });

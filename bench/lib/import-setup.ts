@@ -24,8 +24,8 @@ export function runDir(name: string): string {
  * Writes `import.config.json` in `dir` (state and reports beside it) and validates it with the
  * product's own check, so a bench config error shows here and not as a child's exit code.
  */
-export function writeConfig(dir: string, source: Record<string, unknown>, target: Record<string, unknown>): string {
-  const raw = { source, target: { mailboxId: 1, ...target }, checkpoint: 'state/checkpoint.jsonl', reports: 'reports' };
+export function writeConfig(dir: string, source: Record<string, unknown>, target: Record<string, unknown>, policy: Record<string, unknown> = {}): string {
+  const raw = { source, target: { mailboxId: 1, ...target }, policy, checkpoint: 'state/checkpoint.jsonl', reports: 'reports' };
   const path = join(dir, 'import.config.json');
   writeFileSync(path, JSON.stringify(raw, null, 2));
   validateConfig(raw, path, benchEnv());

@@ -17,6 +17,6 @@ export function cpuRatio(base: Measured<unknown>, ours: Measured<unknown>, baseI
 export const OFFLINE_TARGET = { baseUrl: 'http://127.0.0.1:9' };
 
 /** The shuffled canonical export of figures 1 and 8 (one spec, so the cached file is shared). */
-export function shuffledCanonical(notes: number): ReturnType<typeof canonicalCsv> {
-  return canonicalCsv({ name: `canonical-${notes}`, seed: 1, notes, perTicket: 'varied', existingShare: 0.5, threads: 'realistic', shuffle: true });
+export function shuffledCanonical(notes: number, history = false): ReturnType<typeof canonicalCsv> {
+  return canonicalCsv({ name: `canonical-${notes}${history ? '-history' : ''}`, seed: 1, notes, perTicket: 'varied', existingShare: 0.5, threads: 'realistic', shuffle: true, history });
 }

@@ -38,6 +38,9 @@ export interface NoteRecordInput {
 /** Kinds by their code in the kind column; a note is 0, what an older index holds. */
 const KINDS: readonly MessageKind[] = ['note', 'customer', 'reply'];
 
+const NO_FACTS: TicketFacts = {};
+const NO_TAGS: readonly string[] = [];
+
 /** What a ticket's rows say of the ticket itself, for the conversation the tool creates. */
 export interface TicketFacts {
   readonly tags?: readonly string[];
@@ -221,8 +224,13 @@ export class NoteTable {
 
   /** Pass 1 calls this for every row: it allocates only when the row tells something new. */
   private addTicketFacts(ticket: number, record: NoteRecordInput): void {
-    const was = this.ticketFacts[ticket] ?? {};
-    const newTags = record.tags?.some((tag) => !was.tags?.includes(tag)) === true;
+    const was = this.ticketFacts[ticket] ?? NO_FACTS;
+    let newTags = false;
+    for (const tag of record.tags ?? NO_TAGS) {
+      if (was.tags?.includes(tag) === true) continue;
+      newTags = true;
+      break;
+    }
     const newStatus = was.status === undefined && record.ticketStatus !== undefined;
     const newName = was.customerName === undefined && record.customerName !== undefined;
     if (!newTags && !newStatus && !newName) return;
