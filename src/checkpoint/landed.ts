@@ -24,10 +24,11 @@ export interface LandedNote {
  * first keeps only merges and thread ids learned later (small), the second reads the `done`s.
  * Nothing per note is held, so a million-note log fits in the same memory as a small one.
  */
-export function* landedNotes(path: string): Generator<LandedNote> {
+export function* landedNotes(path: string, options: { readonly merges?: boolean } = {}): Generator<LandedNote> {
   const moved = new Map<number, number>();
   const found = new Map<string, number>();
-  for (const line of completeLines(path)) {
+  // Without merges and found thread ids (a delta comparing contents), the first pass is skipped.
+  for (const line of options.merges === false ? [] : linesStartingWith(path, [MOVED, FOUND])) {
     if (line.startsWith('{"t":"moved"')) {
       const event = parse(line);
       if (event?.t === 'moved') moved.set(event.from, event.to);
@@ -40,8 +41,7 @@ export function* landedNotes(path: string): Generator<LandedNote> {
       });
     }
   }
-  for (const line of completeLines(path)) {
-    if (!line.startsWith('{"t":"done"')) continue;
+  for (const line of linesStartingWith(path, [DONE])) {
     const event = parse(line);
     if (event?.t !== 'done' || event.keys.length === 0) continue;
     const conversation = finalConversation(moved, event.conversation);
@@ -64,8 +64,16 @@ export function* landedNotes(path: string): Generator<LandedNote> {
   }
 }
 
-/** The log's lines that end in a newline (a torn last line is not an event), one block at a time. */
-function* completeLines(path: string): Generator<string> {
+const MOVED = Buffer.from('{"t":"moved"');
+const FOUND = Buffer.from('{"t":"found"');
+const DONE = Buffer.from('{"t":"done"');
+
+/**
+ * The log's complete lines (a torn last line is not an event) that start with one of `prefixes`,
+ * one block at a time. Lines are told apart on bytes and only the wanted ones are decoded: most
+ * of a big log is intents, which nothing here reads.
+ */
+function* linesStartingWith(path: string, prefixes: readonly Buffer[]): Generator<string> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -73,24 +81,28 @@ function* completeLines(path: string): Generator<string> {
     return; // no checkpoint yet: nothing landed
   }
   try {
-    const block = Buffer.allocUnsafe(1 << 20);
-    let rest = Buffer.alloc(0);
+    let block = Buffer.allocUnsafe(1 << 20);
+    let filled = 0;
     for (;;) {
-      const read = readSync(fd, block, 0, block.length, null);
+      if (filled === block.length) block = Buffer.concat([block, Buffer.alloc(block.length)]);
+      const read = readSync(fd, block, filled, block.length - filled, null);
       if (read === 0) return;
-      // Cut on bytes at the last newline, so a character split across two blocks stays whole.
-      const end = block.lastIndexOf(0x0a, read - 1);
-      if (end < 0) {
-        rest = Buffer.concat([rest, block.subarray(0, read)]);
-        continue;
+      const end = filled + read;
+      let start = 0;
+      for (let nl = block.indexOf(0x0a, filled); nl >= 0 && nl < end; nl = block.indexOf(0x0a, start)) {
+        if (prefixes.some((prefix) => startsWith(block, start, nl, prefix))) yield block.toString('utf8', start, nl);
+        start = nl + 1;
       }
-      const text = Buffer.concat([rest, block.subarray(0, end)]).toString('utf8');
-      rest = Buffer.from(block.subarray(end + 1, read));
-      yield* text.split('\n');
+      block.copy(block, 0, start, end);
+      filled = end - start;
     }
   } finally {
     closeSync(fd);
   }
+}
+
+function startsWith(buffer: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  return end - start >= prefix.length && buffer.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0;
 }
 
 /** Where a conversation lives after every merge the log recorded (a cycle ends where it began). */

@@ -40,7 +40,7 @@ export function deltaSummary(table: NoteTable, checkpoint: string, done: (note: 
 
 function changedNotes(table: NoteTable, checkpoint: string): { ticket: string; note: string }[] {
   const changed: { ticket: string; note: string }[] = [];
-  for (const landed of landedNotes(checkpoint)) {
+  for (const landed of landedNotes(checkpoint, { merges: false })) {
     if (landed.content === undefined) continue;
     const note = table.noteOf(landed.key);
     if (note < 0 || table.content(note) === 0 || table.content(note) === landed.content) continue;
