@@ -32,6 +32,8 @@ export default tseslint.config(
   wall(['src/mapper/**', 'src/plan/**'], ['node:fs', 'node:fs/*', ...NETWORK, '**/checkpoint/**', ...TERMINAL],
     'mapper and planner are pure: no I/O'),
   wall(['src/readers/**'], [...NETWORK, '**/checkpoint/**', ...TERMINAL], 'readers read local files only: no network, no terminal'),
+  wall(['src/attachments/**'], ['**/helpscout/**', '**/deliver/**', '**/plan/**', '**/checkpoint/**', '**/simulator/**', ...TERMINAL],
+    'the attachment store fetches from the old help desk only: it knows nothing of Help Scout, plans or the checkpoint'),
   wall(['src/deliver/**', 'src/checkpoint/**', 'src/report/**', 'src/config/**'], TERMINAL, 'only src/cli knows the terminal'),
   {
     files: ['src/**/*.ts'],

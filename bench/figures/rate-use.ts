@@ -9,6 +9,7 @@ import { benchEnv, benchSimulator, runDir, writeConfig } from '../lib/import-set
 import { runNode } from '../lib/proc.ts';
 import type { Sizes } from '../lib/sizes.ts';
 import { WindowSampler, windowUse } from '../lib/window-sampler.ts';
+import { startRedis, type RedisServer } from '../../test/helpers/redis-server.ts';
 
 interface RunOut {
   readonly done: number;
@@ -24,7 +25,7 @@ interface Input {
 }
 
 /** One input per process: disjoint tickets and conversations, mostly notes into existing conversations (a write each). */
-function input(sizes: Sizes, which: 0 | 1): Input {
+function input(sizes: Sizes, which: number): Input {
   const data = canonicalCsv({
     name: `rate-${which}-${sizes.rate.notesPerRun}`,
     seed: 30 + which,
@@ -49,21 +50,42 @@ function landed(sim: RunningSimulator): number {
 /**
  * Figure 3: `run` processes against one simulated account whose window is shortened; the
  * simulator's own counters, read at each window boundary, say what was spent and refused.
+ * 3c/3d (issue 21): 2 and 4 processes, each without and with `target.sharedBudget` (one key, a
+ * real redis-server of this machine on a loopback port).
  */
 export async function rateFigures(sizes: Sizes, log: (line: string) => void): Promise<Figure[]> {
   const { unitsPerWindow, windowSeconds } = sizes.rate;
-  const inputs = [input(sizes, 0), input(sizes, 1)] as const;
+  const inputs = [0, 1, 2, 3].map((which) => input(sizes, which));
   const target = (sim: RunningSimulator): Record<string, unknown> => ({ baseUrl: sim.url, requestsPerMinute: unitsPerWindow, rateWindowSeconds: windowSeconds, reconcileAfterSeconds: 0 });
   const figures: Figure[] = [];
-  for (const processes of [1, 2] as const) {
-    const used = inputs.slice(0, processes);
+  const redis: RedisServer = await startRedis();
+  try {
+    for (const [processes, shared] of [[1, false], [2, false], [2, true], [4, false], [4, true]] as const) {
+      figures.push(...(await processesFigures(sizes, inputs.slice(0, processes), shared ? redis.url : undefined, target, log)));
+    }
+  } finally {
+    await redis.stop();
+  }
+  const [first] = inputs;
+  if (first !== undefined) figures.push(await cliFigure(first, target, sizes, log));
+  return figures;
+}
+
+/** `used.length` run processes on one account; with `redis`, all on one shared-budget key. */
+async function processesFigures(sizes: Sizes, used: readonly Input[], redis: string | undefined, target: (sim: RunningSimulator) => Record<string, unknown>, log: (line: string) => void): Promise<Figure[]> {
+  const { unitsPerWindow, windowSeconds } = sizes.rate;
+  const processes = used.length;
+  const shared = redis !== undefined;
+  const figures: Figure[] = [];
+  {
     const sim = await benchSimulator(
       used.flatMap((i) => i.conversations),
       { unitsPerWindow, windowSeconds },
     );
     const sampler = new WindowSampler(sim, windowSeconds * 1000);
     try {
-      const configs = used.map((i, p) => writeConfig(runDir(`rate-${processes}-${p}`), { format: 'csv', path: i.csv, attribution: false }, target(sim)));
+      const sharedBudget = redis === undefined ? {} : { sharedBudget: { redis, key: `bench-rate-${processes}-${Date.now()}` } };
+      const configs = used.map((i, p) => writeConfig(runDir(`rate-${processes}${shared ? '-shared' : ''}-${p}`), { format: 'csv', path: i.csv, attribution: false }, { ...target(sim), ...sharedBudget }));
       sampler.start();
       const runs = await Promise.all(configs.map((config) => runChild<RunOut>('run', [config], { env: benchEnv() })));
       const use = windowUse(sampler.stop());
@@ -73,13 +95,14 @@ export async function rateFigures(sizes: Sizes, log: (line: string) => void): Pr
         .map(({ out }, p) => `process ${p + 1}: ${out.done} notes, ${out.requests.requests} requests, ${out.requests.rateLimited} × 429, ${out.rate.pauses} pauses (${(out.rate.pausedMs / 1000).toFixed(1)} s), ${(out.ms / 1000).toFixed(1)} s`)
         .join('; ');
       const requests = runs.reduce((n, r) => n + r.out.requests.requests, 0);
-      log(`rate, ${processes} process(es): units per window ${use.perWindow.join(' ')} of ${unitsPerWindow}; ${use.rateLimitedFirst} × 429 in the first window, ${use.rateLimitedAfterFirst} after; ${perProcess}`);
-      const what = `${processes} run process${processes === 1 ? '' : 'es'}`;
+      log(`rate, ${processes} process(es)${shared ? ', shared budget' : ''}: units per window ${use.perWindow.join(' ')} of ${unitsPerWindow}; ${use.rateLimitedFirst} × 429 in the first window, ${use.rateLimitedAfterFirst} after; ${perProcess}`);
+      const what = `${processes} run process${processes === 1 ? '' : 'es'}${processes === 1 ? '' : shared ? ' sharing one budget (Redis)' : ' without a shared budget'}`;
+      const id = processes === 1 ? { use: '3a', refused: '3b' } : { use: `3c-${processes}${shared ? '-shared' : ''}`, refused: `3d-${processes}${shared ? '-shared' : ''}` };
       const windows = `units per ${windowSeconds} s window, first to last: ${use.perWindow.join(' ')}`;
       const workaround = 'run via bench/children/run.ts (runImport) with a keep-alive timer, see 3e';
       figures.push(
         figure({
-          figure: `3${processes === 1 ? 'a' : 'c'} rate budget used, ${what}`,
+          figure: `${id.use} rate budget used, ${what}`,
           value: use.steadyWindows === 0 ? Number.NaN : use.steadyUnits / use.steadyWindows,
           unit: 'units/window',
           baseline: unitsPerWindow,
@@ -87,22 +110,24 @@ export async function rateFigures(sizes: Sizes, log: (line: string) => void): Pr
           note: `simulator window ${windowSeconds} s, ${unitsPerWindow} units (write 2, GET 1); mean over the ${use.steadyWindows} windows the import ran through (first and last left out); baseline: the account's budget; ${windows}; ${workaround}`,
         }),
         figure({
-          figure: `3${processes === 1 ? 'b' : 'd'} 429s after the first window, ${what}`,
+          figure: `${id.refused} 429s after the first window, ${what}`,
           value: use.rateLimitedAfterFirst,
           unit: '429s',
           baseline: requests,
           // One process: none after its first window (issue #6). Two uncoordinated processes race
           // for each window's last units; a 429 then pauses a process until the window's end, when
           // the budget is spent anyway (3c), so these are reported, not a goal.
-          goal: processes === 1 ? { on: 'value', atMost: 0 } : { on: 'none' },
-          note: `${use.rateLimitedFirst} in the first window; baseline: API requests sent; ${processes === 1 ? '' : 'two processes race for the last units of each window and the later one is refused and pauses to the window end (the budget is spent by then: see 3c); '}${perProcess}`,
+          // One process, or several sharing one budget through Redis: none after the first window
+          // (issues #6, #21). Uncoordinated processes race for each window's last units; a 429
+          // then pauses a process until the window's end: reported as the baseline, not a goal.
+          goal: processes === 1 || shared ? { on: 'value', atMost: 0 } : { on: 'none' },
+          note: `${use.rateLimitedFirst} in the first window; baseline: API requests sent; ${processes === 1 ? '' : shared ? `every process draws from one counter per window in Redis (target.sharedBudget); ` : `${processes} uncoordinated processes race for the last units of each window and the later ones are refused and pause to the window end; `}${perProcess}`,
         }),
       );
     } finally {
       await sim.close();
     }
   }
-  figures.push(await cliFigure(inputs[0], target, sizes, log));
   return figures;
 }
 

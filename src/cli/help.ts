@@ -2,15 +2,18 @@ export const HELP = `hs-import — move help desk history into Help Scout as imp
 
 Usage:
   hs-import plan     [--config import.config.json] [--check-remote] [--delta] [--limit N] [--only T1,T2]
-                     dry run: no writes; writes plan.md and plan.json with counts, requests and time
+                     dry run: no writes; writes plan.md, plan.json and plan.html with counts, requests and time
+  hs-import fetch-attachments [--config import.config.json]
+                     download every linked attachment and inline image of the export into
+                     the state folder (source.attachments); writes fetch.md and fetch.json
   hs-import run      [--config import.config.json] [--delta] [--limit N] [--only T1,T2] [--force]
                      [--log-file events.ndjson] [--verbose]
-                     import; resumes from the checkpoint; writes run.md, run.json, rejects.csv, id-map.csv
+                     import; resumes from the checkpoint; writes run.md, run.json, run.html, rejects.csv, id-map.csv
   hs-import status   [--config import.config.json]
                      what the checkpoint says: done, rejected, in doubt, left (no network)
   hs-import verify   [--config import.config.json] [--sample N]
                      read-only check that every landed note is in Help Scout exactly once;
-                     writes verify.md, verify.json and id-map.csv (with the thread ids it found)
+                     writes verify.md, verify.json, verify.html and id-map.csv (with the thread ids it found)
   hs-import simulate [--port 8080] [--seed file]
                      start the embedded Help Scout simulator
 
@@ -30,11 +33,13 @@ Options:
 
 Reports (in the config's "reports" folder; every line says [simulated] against the embedded simulator):
   plan.md, plan.json    from plan: counts, rejects by reason, requests by kind, estimated duration
-  run.md, run.json      from run: done, rejected, in doubt, left, requests, 429s, retries, rate used
+  run.md, run.json      from run: done, rejected, in doubt, left, requests, 429s, retries, rate use per window
   rejects.csv           original fields + reason + message + file + line: fix and feed back as a csv source
   verify.md, verify.json
                         from verify: found, missing and duplicated notes (ticket:note), unmatched threads
   id-map.csv            source ticket and note -> Help Scout conversation and thread
+  plan.html, run.html, verify.html
+                        the same as one self-contained page with charts (opens offline, prints)
 
 Credentials come only from the environment: HELPSCOUT_APP_ID, HELPSCOUT_APP_SECRET.
 

@@ -41,7 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === undefined) {
-    err(`hs-import: which command? plan, run, status, verify or simulate\n\n${HELP}`);
+    err(`hs-import: which command? plan, fetch-attachments, run, status, verify or simulate\n\n${HELP}`);
     return EXIT.badConfig;
   }
   try {
@@ -57,6 +57,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'run': {
         const { runCommand } = await import('./commands/run.ts');
         return await runCommand(values.config, { ...selection, force: values.force, delta: values.delta, verbose: values.verbose, ...(values['log-file'] ? { logFile: values['log-file'] } : {}) });
+      }
+      case 'fetch-attachments': {
+        const { fetchAttachmentsCommand } = await import('./commands/fetch-attachments.ts');
+        return await fetchAttachmentsCommand(values.config);
       }
       case 'status': {
         const { statusCommand } = await import('./commands/status.ts');

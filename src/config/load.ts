@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { issueLines } from './issue-message.ts';
-import { configSchema, PLAN_BUDGETS, type ParsedConfig } from './schema.ts';
+import { configSchema, PLAN_BUDGETS, redisUrlProblem, type ParsedConfig } from './schema.ts';
 import { redactSecrets, secretProblems } from './secret-problems.ts';
 
 export interface RateBudget {
@@ -11,11 +11,19 @@ export interface RateBudget {
   readonly windowMs: number;
 }
 
+/** `target.sharedBudget` resolved: the Redis URL from the config or HS_IMPORT_REDIS_URL (DESIGN §10). */
+export interface SharedBudgetConfig {
+  /** No password from the config; one from HS_IMPORT_REDIS_URL may be in it (HS_IMPORT_REDIS_PASSWORD is added when connecting). */
+  readonly redis: string;
+  readonly key: string;
+}
+
 /** A validated config with every path absolute (resolved against the config file's folder). */
 export type ImportConfig = ParsedConfig & {
   readonly configPath: string;
   readonly configDir: string;
   readonly budget: RateBudget;
+  readonly sharedBudget?: SharedBudgetConfig;
 };
 
 /** Loads and validates a config file; every problem is reported at once as `dot.path: message`. */
@@ -49,12 +57,14 @@ export function validateConfig(raw: unknown, configPath: string, env: NodeJS.Pro
     }
   }
   problems.push(...targetProblems(raw));
+  const shared = sharedBudgetOf(raw, env);
+  problems.push(...shared.problems);
   const configDir = dirname(configPath);
   problems.push(...missingFiles(raw, configDir));
   if (!parsed.success || problems.length > 0) throw new ConfigError(redactSecrets(problems, env));
   const config = resolvePaths(parsed.data, configDir);
   const units = config.target.requestsPerMinute ?? PLAN_BUDGETS[config.target.plan];
-  return { ...config, configPath, configDir, budget: { units, windowMs: config.target.rateWindowSeconds * 1000 } };
+  return { ...config, configPath, configDir, budget: { units, windowMs: config.target.rateWindowSeconds * 1000 }, ...(shared.config ? { sharedBudget: shared.config } : {}) };
 }
 
 /**
@@ -69,6 +79,21 @@ function targetProblems(raw: unknown): string[] {
   if (!has('baseUrl') && !has('simulator')) return ['target.baseUrl: required: set baseUrl (real Help Scout) or simulator (a seed file)'];
   if (has('baseUrl') && has('simulator')) return ['target.simulator: set baseUrl or simulator, not both'];
   return [];
+}
+
+/** Where the shared budget's Redis is: the config's URL, else HS_IMPORT_REDIS_URL (checked on the raw input, beside the schema). */
+function sharedBudgetOf(raw: unknown, env: NodeJS.ProcessEnv): { config?: SharedBudgetConfig; problems: string[] } {
+  const target = (raw as { target?: unknown } | null)?.target;
+  const shared = target !== null && typeof target === 'object' ? (target as Record<string, unknown>).sharedBudget : undefined;
+  if (shared === null || typeof shared !== 'object') return { problems: [] };
+  const { redis, key } = shared as Record<string, unknown>;
+  // The schema reports a bad key or a bad config URL.
+  if (typeof key !== 'string' || (redis !== undefined && typeof redis !== 'string')) return { problems: [] };
+  if (typeof redis === 'string') return redisUrlProblem(redis) ? { problems: [] } : { config: { redis, key }, problems: [] };
+  const fromEnv = env.HS_IMPORT_REDIS_URL;
+  if (fromEnv === undefined || fromEnv === '') return { problems: ['target.sharedBudget.redis: required: set it (redis://host:6379/0) or HS_IMPORT_REDIS_URL in the environment'] };
+  const problem = redisUrlProblem(fromEnv, true);
+  return problem ? { problems: [`HS_IMPORT_REDIS_URL: ${problem}`] } : { config: { redis: fromEnv, key }, problems: [] };
 }
 
 function resolvePaths(config: ParsedConfig, dir: string): ParsedConfig {

@@ -53,6 +53,15 @@ const sourceSchema = z.strictObject({
   /** Prefix each note with who wrote it, the original ticket and its visibility. */
   attribution: z.boolean().default(true),
   maxAttachmentBytes: positiveInt.default(10 * 1024 * 1024),
+  /** DESIGN §9: linked attachments are fetched from these hosts only; the Authorization value comes from `authEnv`. */
+  attachments: z
+    .strictObject({
+      hosts: z.array(z.string().min(1).transform((h) => h.toLowerCase())).min(1),
+      authEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+      /** Downloads at a time. */
+      concurrency: positiveInt.max(32).default(4),
+    })
+    .optional(),
 });
 
 const targetSchema = z.strictObject({
@@ -80,6 +89,19 @@ const targetSchema = z.strictObject({
   concurrency: positiveInt.max(64).default(8),
   /** In-doubt intents younger than this are left to land before they are reconciled. */
   reconcileAfterSeconds: z.number().min(0).default(5),
+  /** One budget for every process with this key, through Redis (DESIGN §10); the URL may come from HS_IMPORT_REDIS_URL. */
+  sharedBudget: z
+    .strictObject({
+      redis: z
+        .string()
+        .superRefine((url, ctx) => {
+          const problem = redisUrlProblem(url);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .optional(),
+      key: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, { error: 'letters, digits and . _ : - only (1–100 characters)' }),
+    })
+    .optional(),
 });
 
 const policySchema = z
@@ -89,6 +111,8 @@ const policySchema = z
     invalid: z.enum(['reject']).default('reject'),
     /** "notes": every message an imported note; "native": customer, reply and note threads as the source had them. */
     threads: z.enum(['notes', 'native']).default('notes'),
+    /** A linked file that could not be fetched: "note" imports the message with a line naming it, "reject" rejects the message. */
+    missingAttachment: z.enum(['note', 'reject']).default('note'),
   })
   .prefault({});
 
@@ -104,6 +128,19 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** redis:// or rediss://, and no password: it would end up in logs and reports with the config. */
+export function redisUrlProblem(raw: string, fromEnv = false): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fromEnv ? 'HS_IMPORT_REDIS_URL is not a URL' : `not a URL: ${JSON.stringify(raw)}`;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return `protocol ${url.protocol} is not supported; use redis:// or rediss://`;
+  if (!fromEnv && url.password !== '') return 'must not contain a password; set it in the environment (HS_IMPORT_REDIS_PASSWORD, or the whole URL in HS_IMPORT_REDIS_URL)';
+  return undefined;
+}
 
 /** https everywhere, http only to this machine: a token must never cross a network in clear. */
 export function baseUrlProblem(raw: string): string | undefined {

@@ -30,6 +30,8 @@ export const REJECT_REASONS = [
   'note_too_large',
   'invalid_kind',
   'invalid_ticket_status',
+  'attachment_host_not_allowed',
+  'attachment_unavailable',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -1,6 +1,6 @@
 import { FatalError, RetriableError, type HsImportError } from '../core/errors.ts';
 import type { Credentials } from './credentials.ts';
-import { RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
+import { RateLimiter, type Limiter, type RateLimiterOptions } from './rate-limiter.ts';
 import { errorForResponse, type RequestContext } from './response-errors.ts';
 import { TokenManager } from './token-manager.ts';
 import type { HttpRequest, HttpResponse, Transport } from './transport.ts';
@@ -34,6 +34,8 @@ export interface HelpScoutClientOptions {
   readonly transport: Transport;
   readonly credentials: Credentials;
   readonly rate: RateLimiterOptions;
+  /** A limiter shared with other processes (DESIGN §10); this process's own `RateLimiter` when absent. */
+  readonly limiter?: Limiter;
   /** Retries for reads and 429s (writes that may have landed go back to the caller). */
   readonly maxRetries?: number;
   readonly backoffBaseMs?: number;
@@ -53,7 +55,7 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', accept
  * find out whether it landed before sending it again.
  */
 export class HelpScoutClient {
-  readonly limiter: RateLimiter;
+  readonly limiter: Limiter;
   readonly tokens: TokenManager;
   readonly stats: ClientStats = { requests: 0, reads: 0, writes: 0, rateLimited: 0, retries: 0, tokenRefreshes: 0 };
   private readonly maxRetries: number;
@@ -61,7 +63,7 @@ export class HelpScoutClient {
   private readonly backoffCapMs: number;
 
   constructor(private readonly options: HelpScoutClientOptions) {
-    this.limiter = new RateLimiter(options.rate);
+    this.limiter = options.limiter ?? new RateLimiter(options.rate);
     this.tokens = new TokenManager(options.transport, options.credentials);
     this.maxRetries = options.maxRetries ?? 8;
     this.backoffBaseMs = options.backoffBaseMs ?? 250;
@@ -148,7 +150,7 @@ export class HelpScoutClient {
   }
 
   async close(): Promise<void> {
-    this.limiter.stop();
+    await this.limiter.stop();
     await this.options.transport.close();
   }
 
@@ -159,13 +161,18 @@ export class HelpScoutClient {
     for (let attempt = 1; ; attempt++) {
       let token = '';
       const started = Date.now();
+      let sentAt = started;
       // The token is taken in the limiter's slot, right before sending: one taken earlier may
       // expire while the request waits behind a 429 pause. A failing token request throws from
       // here: fatal, or retriable with nothing sent.
       let outcome: HttpResponse | HsImportError;
       try {
+        // Fetched ahead (then cached): a token request inside the slot would delay the send past
+        // the window the units were taken from. A failure here is the same as one in the slot.
+        await this.tokens.token();
         outcome = await this.limiter.schedule(units, async () => {
           token = await this.tokens.token();
+          sentAt = Date.now();
           try {
             return await this.send(request, token);
           } catch (error) {
@@ -188,7 +195,7 @@ export class HelpScoutClient {
       if (!(outcome instanceof Error)) {
         // Observed once this request has left the limiter's in-flight count: the server's
         // remaining already includes it.
-        this.limiter.observe(numericHeader(outcome.headers, 'x-ratelimit-remaining-minute'), numericHeader(outcome.headers, 'x-ratelimit-limit-minute'));
+        this.limiter.observe(numericHeader(outcome.headers, 'x-ratelimit-remaining-minute'), numericHeader(outcome.headers, 'x-ratelimit-limit-minute'), sentAt);
         if (outcome.status === 401) {
           // The token endpoint took the credentials, so a 401 can be a token that other requests
           // in flight used up or outlived: only a run of them means the app user cannot act.

@@ -17,12 +17,28 @@ export interface RateLimiterStats {
 }
 
 /**
+ * What the client needs of a limiter: this process's own (`RateLimiter`, the default) or one
+ * budget shared by several processes (`SharedBudgetLimiter`, DESIGN §10).
+ */
+export interface Limiter {
+  readonly stats: RateLimiterStats;
+  readonly paused: boolean;
+  /** Runs `task` once `units` are available. */
+  schedule<T>(units: number, task: () => Promise<T>): Promise<T>;
+  /** A response's rate headers; `sentAt` is when its request left (Date.now()). */
+  observe(remaining: number | undefined, limit?: number, sentAt?: number): void;
+  /** A 429: nothing is sent until `ms` from now. */
+  pause(ms: number): void;
+  stop(): void | Promise<void>;
+}
+
+/**
  * One limiter for the whole process, steered by the server. A reservoir of units holds the
  * waiting requests; it comes down with `X-RateLimit-Remaining-Minute` (other apps spend the
  * same budget) and refills when the server's window turns over — learned from the headers
  * (remaining jumps up), from a probe, or from a 429's retry-after.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private readonly reservoir: Reservoir;
   private readonly now: () => number;
   private windowStart: number;

@@ -2,6 +2,7 @@ import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { RejectReason } from '../core/reject.ts';
 import type { SourceAttachment } from '../readers/source-note.ts';
 import { mimeTypeFor } from './mime.ts';
+import { nameFromUrl } from './remote-attachments.ts';
 import type { AttachmentRef } from './note-draft.ts';
 
 /** A remote attachment: not downloaded (URLs expire or need auth), listed in the note instead. */
@@ -18,6 +19,8 @@ export interface AttachmentLimits {
   /** Real path of the export file's folder: nothing outside it is ever sent. */
   readonly exportDir: string;
   readonly maxBytes: number;
+  /** Links are fetched into the store (DESIGN §9): URL attachments are left to `resolveRemote`. */
+  readonly fetchLinks: boolean;
 }
 
 /**
@@ -34,6 +37,7 @@ export function resolveAttachments(list: readonly SourceAttachment[], limits: At
     let result: AttachmentRef | AttachmentLink | Problem;
     if (attachment.path !== undefined) result = fromPath(attachment, attachment.path, limits, label);
     else if (attachment.data !== undefined) result = fromData(attachment, attachment.data, limits, label, index);
+    else if (attachment.url !== undefined && limits.fetchLinks) continue;
     else if (attachment.url !== undefined) result = { url: attachment.url, name: attachment.fileName ?? nameFromUrl(attachment.url) };
     else result = problem('attachment_invalid', `${label} has no path, data or url`);
     if ('reason' in result) return { ok: false, ...result };
@@ -98,13 +102,4 @@ function checkSize(size: number, limits: AttachmentLimits, what: string): Proble
 function isInside(dir: string, target: string): boolean {
   const rel = relative(dir, target);
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}
-
-function nameFromUrl(url: string): string {
-  try {
-    const last = new URL(url).pathname.split('/').pop();
-    return last ? decodeURIComponent(last) : url;
-  } catch {
-    return url;
-  }
 }

@@ -3,6 +3,7 @@ import type { Reject, RejectReason } from '../core/reject.ts';
 import { parseAttachmentList } from '../readers/attachment-list.ts';
 import type { SourceAttachment, SourceNote } from '../readers/source-note.ts';
 import { resolveAttachments } from './attachments.ts';
+import { resolveRemote, type RemoteOptions } from './remote-attachments.ts';
 import { formatHelpScoutDate } from './date.ts';
 import { authorAddress, emailAddress, KINDS, oneOf, positiveId, STATUSES } from './fields.ts';
 import type { MessageKind, NoteDraft, TicketStatus } from './note-draft.ts';
@@ -29,6 +30,8 @@ export interface MapperOptions {
    * the mapper then keeps no copy of its own. The caller must record every draft it is given.
    */
   readonly accepted?: { has(key: string): boolean };
+  /** DESIGN §9: linked files come from the attachment store; absent, links are listed in the note. */
+  readonly remote?: RemoteOptions & { readonly missingAttachment: 'note' | 'reject' };
 }
 
 export type Mapper = (note: SourceNote) => NoteDraft | Reject;
@@ -49,7 +52,8 @@ export function createMapper(options: MapperOptions): Mapper {
   const accepted = options.accepted ?? own;
   const nowSeconds = Math.floor(options.now / 1000);
   let seq = 0;
-  const limits = { exportDir: options.exportDir, maxBytes: options.maxAttachmentBytes };
+  const limits = { exportDir: options.exportDir, maxBytes: options.maxAttachmentBytes, fetchLinks: options.remote !== undefined };
+  const { remote } = options;
   const tagReader = new TagReader();
 
   return (note) => {
@@ -114,13 +118,21 @@ export function createMapper(options: MapperOptions): Mapper {
     }
     const attachments = list.length === 0 ? EMPTY : resolveAttachments(list, limits);
     if (!attachments.ok) return rejectOf(note, attachments.reason, 'attachments', attachments.message);
+    const fetched = remote === undefined ? undefined : resolveRemote(list, note.text, note.html, remote, limits.maxBytes);
+    const missing = fetched?.missing ?? [];
+    const firstMissing = missing[0];
+    if (firstMissing !== undefined && remote?.missingAttachment === 'reject') {
+      return rejectOf(note, firstMissing.reason, 'attachments', `${firstMissing.name}: ${firstMissing.message}`);
+    }
+    const files = fetched === undefined || fetched.files.length === 0 ? attachments.files : [...attachments.files, ...fetched.files];
 
     const text = buildNoteText({
-      text: note.text,
+      text: fetched?.text ?? note.text,
       html: note.html,
       attribution: options.attribution ? { ticket, author: note.author, visibility: note.visibility, channel: note.channel } : undefined,
       links: attachments.links,
-      fileCount: attachments.files.length,
+      fileCount: files.length,
+      missing,
     });
     if (text === undefined) return rejectOf(note, 'empty_text', 'text', 'the note has no text and no attachments');
 
@@ -143,7 +155,7 @@ export function createMapper(options: MapperOptions): Mapper {
       tags,
       ticketStatus,
       customerName: present(note.customerName) ? note.customerName.trim() : undefined,
-      attachments: attachments.files,
+      attachments: files,
       origin: note.origin,
       fields: note.fields,
     };

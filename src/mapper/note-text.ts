@@ -1,5 +1,6 @@
 import type { AttachmentLink } from './attachments.ts';
 import { escapeHtml, isBlankHtml, plainToHtml } from './html.ts';
+import { missingLines, type MissingFile } from './remote-attachments.ts';
 
 export interface Attribution {
   readonly ticket: string;
@@ -15,6 +16,8 @@ export interface NoteTextInput {
   readonly attribution: Attribution | undefined;
   readonly links: readonly AttachmentLink[];
   readonly fileCount: number;
+  /** Linked files that could not be fetched (policy "note"): one line each at the end. */
+  readonly missing: readonly MissingFile[];
 }
 
 export const UNKNOWN_AUTHOR = 'Unknown author';
@@ -22,15 +25,16 @@ export const ATTACHMENTS_ONLY = '<p><em>(no text: attachments only)</em></p>';
 
 /**
  * The note's final HTML: attribution line, body (HTML kept, plain text escaped), then links to
- * remote attachments. undefined when there is nothing to say at all (→ `empty_text`).
+ * remote attachments and the files that could not be fetched. undefined when there is nothing to say at all (→ `empty_text`).
  */
 export function buildNoteText(input: NoteTextInput): string | undefined {
   const body = input.html ? (isBlankHtml(input.text) ? '' : input.text) : input.text.trim() === '' ? '' : plainToHtml(input.text);
-  const hasAttachments = input.fileCount > 0 || input.links.length > 0;
+  const hasAttachments = input.fileCount > 0 || input.links.length > 0 || input.missing.length > 0;
   if (body === '' && !hasAttachments) return undefined;
   let text = input.attribution === undefined ? '' : attributionLine(input.attribution);
   text += body === '' ? ATTACHMENTS_ONLY : body;
   if (input.links.length > 0) text += linkList(input.links);
+  if (input.missing.length > 0) text += missingLines(input.missing);
   return text;
 }
 

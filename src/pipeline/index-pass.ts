@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { PayloadSink } from '../checkpoint/spool.ts';
 import type { ImportConfig } from '../config/load.ts';
 import type { Reject } from '../core/reject.ts';
+import { remoteOptionsFor } from '../attachments/fetch-pass.ts';
 import { createMapper, type Mapper, type MapperOptions } from '../mapper/index.ts';
 import type { NoteDraft } from '../mapper/note-draft.ts';
 import { NoteTable } from '../plan/note-table.ts';
@@ -21,10 +22,16 @@ export interface IndexedSource {
  * Pass 1 (DESIGN §6): stream the export through reader and mapper once; payloads go to the
  * sink, the table keeps a compact record per note.
  */
-export async function indexSource(config: ImportConfig, sink: PayloadSink, now: number, onRow?: (rows: number) => void): Promise<IndexedSource> {
+export async function indexSource(
+  config: ImportConfig,
+  sink: PayloadSink,
+  now: number,
+  onRow?: (rows: number) => void,
+  remote: MapperOptions['remote'] = remoteOptionsFor(config, 'failed'),
+): Promise<IndexedSource> {
   const table = new NoteTable();
   // The table keeps the keys (packed): the mapper checks duplicates against it.
-  const mapNote = sourceMapper(config.source, now, { has: (key) => table.hasKey(key) });
+  const mapNote = sourceMapper(config.source, now, { has: (key) => table.hasKey(key) }, remote);
   const rejects: Reject[] = [];
   let rowsRead = 0;
   try {
@@ -47,8 +54,9 @@ export async function indexSource(config: ImportConfig, sink: PayloadSink, now: 
 }
 
 /** The mapper for this export's settings; `accepted` holds the keys of the drafts kept so far. */
-export function sourceMapper(source: ImportConfig['source'], now: number, accepted: MapperOptions['accepted']): Mapper {
+export function sourceMapper(source: ImportConfig['source'], now: number, accepted: MapperOptions['accepted'], remote?: MapperOptions['remote']): Mapper {
   return createMapper({
+    ...(remote === undefined ? {} : { remote }),
     now,
     attribution: source.attribution,
     maxAttachmentBytes: source.maxAttachmentBytes,

@@ -11,12 +11,14 @@ import { buildPlan } from '../plan/build-plan.ts';
 import { assumedFacts, type ConversationFacts } from '../plan/facts.ts';
 import { largestLanes } from '../plan/largest-lanes.ts';
 import type { PlanCounts, PlannedReject } from '../plan/plan.ts';
+import { LinkTally, remoteOptionsFor } from '../attachments/fetch-pass.ts';
 import { indexSource } from './index-pass.ts';
 import { selectNotes, type Selection } from './selection.ts';
 import { settleFromCheckpoint } from './settled.ts';
 import { summariseAuthors, type AuthorsSummary } from '../authors/authors-summary.ts';
 import { loadUserDirectory } from '../authors/load-directory.ts';
 import { deltaSummary, lastPartsOf, type DeltaSummary } from './delta.ts';
+import { createdAtTimeline, notesPerConversation, type CountBucket, type Timeline } from './plan-shape.ts';
 
 export interface PlanImportOptions extends Selection {
   /** Read-only GETs to learn real thread counts and merges (counted in the estimate). */
@@ -58,11 +60,19 @@ export interface PlanResult {
   readonly authors: AuthorsSummary & { readonly usersListed?: number; readonly usersFrom: 'help-scout' | 'user-map-only' | 'none' };
   /** Notes per conversation, largest first (the report shows the top). */
   readonly largestLanes: readonly { readonly lane: string; readonly notes: number; readonly requests: number }[];
+  /** Conversations (lanes) by how many notes they get, bucketed: the HTML report's histogram. */
+  readonly notesPerConversation?: readonly CountBucket[];
+  /** The export's notes by the month of their createdAt (one pass over the table's epochs). */
+  readonly timeline?: Timeline;
+  /** With `source.attachments`: the export's linked files by what the store has (DESIGN §9). */
+  readonly attachments?: LinkTally['counts'];
 }
 
 /** `hs-import plan`: a true dry run. No writes, ever; no network at all unless `checkRemote`. */
 export async function planImport(config: ImportConfig, options: PlanImportOptions = {}): Promise<PlanResult> {
-  const indexed = await indexSource(config, discardingSink(), Date.now());
+  // Links not stored yet count as files to fetch: plan downloads nothing (DESIGN §9).
+  const tally = new LinkTally();
+  const indexed = await indexSource(config, discardingSink(), Date.now(), undefined, remoteOptionsFor(config, 'pending', tally));
   const { table } = indexed;
   const replay = replayCheckpoint(config.checkpoint);
   // Looked up once per note (a key is decoded from the table for it), then read from the bytes.
@@ -136,6 +146,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
       minutesByPlan: { standard: perMinute(PLAN_BUDGETS.standard), plus: perMinute(PLAN_BUDGETS.plus), pro: perMinute(PLAN_BUDGETS.pro) },
     },
     unitsPerMinute,
+    ...(config.source.attachments === undefined ? {} : { attachments: tally.counts }),
     rejects: indexed.rejects,
     plannedRejects: plan.rejects.map((r) => {
       const key = table.key(r.note);
@@ -145,5 +156,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
     ...(remoteRequests ? { remoteRequests } : {}),
     authors: { ...authors, ...(directory.listed === undefined ? {} : { usersListed: directory.listed }), usersFrom: directory.listed !== undefined ? 'help-scout' : config.source.userMap !== undefined ? 'user-map-only' : 'none' },
     largestLanes: largestLanes(plan.lanes, 10).map((lane) => ({ lane: lane.id, notes: lane.notes.length, requests: lane.steps.length })),
+    notesPerConversation: notesPerConversation(plan.lanes),
+    timeline: createdAtTimeline(table.size, (note) => table.epoch(note)),
   };
 }

@@ -8,6 +8,7 @@ import { landedNotes, type LandedNote } from '../checkpoint/landed.ts';
 import { LogWriter } from '../checkpoint/log-writer.ts';
 import { replayCheckpoint, threadsLoggedIn, type ReplayedState } from '../checkpoint/replay.ts';
 import { unwritable } from '../checkpoint/unwritable.ts';
+import { fetchAttachments, type FetchSummary } from '../attachments/fetch-pass.ts';
 import { SpoolReader } from '../checkpoint/spool.ts';
 import type { ImportConfig } from '../config/load.ts';
 import { summariseAuthors, type AuthorsSummary } from '../authors/authors-summary.ts';
@@ -21,6 +22,7 @@ import { reconcileIntent, reconcileNotes, type ReconcileResult } from '../delive
 import { resolveConversation } from '../deliver/resolve-conversation.ts';
 import { sleep, type ClientStats, type RequestEvent } from '../helpscout/client.ts';
 import type { RateLimiterStats } from '../helpscout/rate-limiter.ts';
+import type { SharedBudgetSummary } from '../helpscout/shared-budget.ts';
 import { buildPlan, type LaneHistory } from '../plan/build-plan.ts';
 import type { ConversationFacts } from '../plan/facts.ts';
 import type { NoteTable } from '../plan/note-table.ts';
@@ -32,9 +34,10 @@ import { noteResults, settledRejects, type NoteResult } from './results.ts';
 import { selectNotes, type Selection } from './selection.ts';
 import { settleFromCheckpoint } from './settled.ts';
 import { openTarget } from './target.ts';
+import { RateWindowRecorder, type RateWindows } from './rate-windows.ts';
 
 export interface RunProgress {
-  readonly phase: 'index' | 'reconcile' | 'lookup' | 'deliver' | 'finish';
+  readonly phase: 'fetch' | 'index' | 'reconcile' | 'lookup' | 'deliver' | 'finish';
   readonly total: number;
   readonly done: number;
   readonly rejected: number;
@@ -73,13 +76,19 @@ export interface RunResult {
   readonly delivery: DeliveryStats;
   readonly requests: ClientStats;
   readonly rate: RateLimiterStats & { readonly unitsPerWindow: number; readonly windowMs: number };
+  /** With target.sharedBudget: the key, how many processes shared it, each one's share (DESIGN §10). */
+  readonly sharedBudget?: SharedBudgetSummary;
   readonly durationMs: number;
   /** Authors of the export's landed notes and their users; thread types as this run sent them. */
   readonly authors: AuthorsSummary;
   /** With --delta: what the newer export brought (counted before delivery). */
   readonly delta?: DeltaSummary;
+  /** With `source.attachments`: what the fetch before the index did (DESIGN §9). */
+  readonly attachments?: FetchSummary;
   /** Every reject: rows the reader or mapper refused, and notes refused later (planner, Help Scout). */
   readonly rejects: readonly Reject[];
+  /** Units, 429s and notes per rate window of the server's clock, as the run recorded them (also kept in `<checkpoint>.windows.json`). */
+  readonly rateWindows?: RateWindows;
   /** One discriminated result per note of this export: done | moved | rejected | in-doubt | left. */
   results(): Iterable<NoteResult>;
   /** Every note the import ever landed, all runs and deltas, from the checkpoint: the id map. */
@@ -110,7 +119,13 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
     if (!replay.header || mode !== undefined) store.append(headerEvent(importId, fingerprints, mode));
     if (mode === 'forced') notice(`resuming with --force despite: ${changes.join('; ')}`);
     if (mode === 'delta') notice(`delta: a newer export against this import (${changes.join('; ')})`);
-    const target = await openTarget(config, { ...(options.env ? { env: options.env } : {}), ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
+    // Recorded as the run goes, beside the checkpoint and bounded in size: the run report's rate windows.
+    const windows = new RateWindowRecorder({ windowMs: config.budget.windowMs, budget: config.budget.units, path: `${config.checkpoint}.windows.json` });
+    const onRequest = (event: RequestEvent): void => {
+      windows.request(event);
+      options.onRequest?.(event);
+    };
+    const target = await openTarget(config, { ...(options.env ? { env: options.env } : {}), onRequest, onNotice: notice });
     const { client } = target;
     let stopped = false;
     const stop = (): void => {
@@ -121,6 +136,18 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
     const spoolPath = `${config.checkpoint}.spool`;
     let spool: SpoolReader | undefined;
     try {
+      // DESIGN §9: linked files into the store before the index reads the store for them.
+      const attachments =
+        config.source.attachments === undefined
+          ? undefined
+          : await fetchAttachments(config, {
+              retryFailed: false,
+              ...(options.env ? { env: options.env } : {}),
+              ...(options.signal ? { signal: options.signal } : {}),
+              onProgress: (p) => {
+                progress(options, 'fetch', p.total, p.done, p.failed, 0, false);
+              },
+            });
       progress(options, 'index', 0, 0, 0, client.stats.rateLimited, false);
       const { indexed, reused: indexReused } = await indexOnce(config, fingerprints, spoolPath, (rows) => {
         progress(options, 'index', rows, 0, 0, 0, false);
@@ -163,6 +190,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
 
       const stats = emptyStats();
       const report = (): void => {
+        windows.notesDone(stats.notesDone);
         progress(options, 'deliver', plan.counts.notes, stats.notesDone, stats.notesRejected + plan.rejects.length, client.stats.rateLimited, client.limiter.paused);
       };
       const ctx: DeliveryContext = {
@@ -195,6 +223,8 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         return n;
       };
       const finalSpool = spool;
+      windows.notesDone(stats.notesDone);
+      const rateWindows = windows.flush();
       return {
         simulated: target.simulator !== undefined,
         baseUrl: target.baseUrl,
@@ -214,10 +244,13 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         delivery: stats,
         requests: { ...client.stats },
         rate: { ...client.limiter.stats, unitsPerWindow: config.budget.units, windowMs: config.budget.windowMs },
+        ...(target.sharedBudget ? { sharedBudget: target.sharedBudget.summary() } : {}),
         durationMs: Date.now() - started,
         ...(delta === undefined ? {} : { delta }),
+        ...(attachments === undefined ? {} : { attachments }),
         authors: { ...summariseAuthors(table, users, config.policy.threads === 'native', (note) => statusOf(outcome, note) === Status.Done), threads: stats.threads },
         rejects: [...indexed.rejects, ...settledRejects(table, outcome, finalSpool)],
+        rateWindows,
         results: () => noteResults(table, outcome),
         landed: () => landedNotes(config.checkpoint),
       };

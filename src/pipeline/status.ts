@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TargetKind } from '../checkpoint/events.ts';
 import { laneTarget, replayCheckpoint } from '../checkpoint/replay.ts';
 import type { ImportConfig } from '../config/load.ts';
@@ -29,6 +30,16 @@ export interface ImportStatus {
   /** Per target kind; `existing` notes that overflowed into a continuation still count as existing. */
   readonly byKind: Readonly<Record<TargetKind, KindStatus>>;
   readonly tornLine?: number;
+  /** With target.sharedBudget: the key and, from the last run's report, how many processes shared it and each one's share. */
+  readonly sharedBudget?: { readonly key: string; readonly lastRun?: SharedBudgetLastRun };
+}
+
+export interface SharedBudgetLastRun {
+  readonly processes: number;
+  readonly sharePerWindow: number;
+  readonly unitsPerWindow: number;
+  readonly windowMs: number;
+  readonly spentByProcess: readonly { readonly process: string; readonly unitsSpent: number; readonly self: boolean }[];
 }
 
 /** `hs-import status`: from the log alone, no network. */
@@ -62,5 +73,16 @@ export function importStatus(config: ImportConfig): ImportStatus {
     inDoubt,
     byKind: { existing: kind('existing'), new: kind('new') },
     ...(replay.tornLine === undefined ? {} : { tornLine: replay.tornLine }),
+    ...(config.sharedBudget === undefined ? {} : { sharedBudget: { key: config.sharedBudget.key, ...lastSharedBudget(config.reports) } }),
   };
+}
+
+/** The last run report's shared budget section (run.json), if it has one: status reads no network. */
+function lastSharedBudget(reports: string): { lastRun?: SharedBudgetLastRun } {
+  try {
+    const report = JSON.parse(readFileSync(join(reports, 'run.json'), 'utf8')) as { sharedBudget?: SharedBudgetLastRun };
+    return report.sharedBudget === undefined ? {} : { lastRun: report.sharedBudget };
+  } catch {
+    return {};
+  }
 }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PlanResult } from '../pipeline/plan-import.ts';
 import type { WrittenReport } from './run-report.ts';
+import { planHtml } from './html/plan-page.ts';
 import { mdTable, minutesText, rejectsByReason, simulatedTag, deltaSection, authorsSection } from './summary.ts';
 
 /** plan.json and plan.md: what a run would do, what it costs and how long it takes. */
@@ -45,6 +46,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     estimate: e,
     unitsPerMinute: result.unitsPerMinute,
     ...(result.remoteRequests ? { remoteRequests: result.remoteRequests } : {}),
+    ...(result.attachments ? { attachments: result.attachments } : {}),
     largestConversations: result.largestLanes,
     rejectsByReason: reasons,
     firstRejects: first,
@@ -56,6 +58,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     `estimate${tag}: ${minutesText(e.minutes)} at ${result.unitsPerMinute} units/min (standard ${minutesText(e.minutesByPlan.standard)}, plus ${minutesText(e.minutesByPlan.plus)}, pro ${minutesText(e.minutesByPlan.pro)})`,
     ...delta.line,
     ...authors.line,
+    ...(result.attachments ? [`attachments${tag}: ${result.attachments.links} linked files, ${result.attachments.stored} stored, ${result.attachments.notStoredYet} not stored yet (hs-import fetch-attachments), ${result.attachments.failed} failed`] : []),
     ...reasons.map((r) => `rejected${tag}: ${r.count} × ${r.reason}`),
     result.offline
       ? `assumed${tag}: offline plan, conversations assumed to have 0 threads (--check-remote asks Help Scout, read-only)`
@@ -123,7 +126,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     first.length === 0 ? 'None.' : mdTable(['where', 'ticket', 'note', 'reason', 'message'], first.map((r) => [`${r.origin.file}:${r.origin.line}`, r.ticket ?? '', r.id ?? '', r.reason, r.message])),
     '',
   ].join('\n');
-  const files = { 'plan.json': JSON.stringify(json, null, 2) + '\n', 'plan.md': md };
+  const files = { 'plan.json': JSON.stringify(json, null, 2) + '\n', 'plan.md': md, 'plan.html': planHtml(result, { total: all.length, reasons, first }, assumption) };
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return { files: Object.keys(files).map((name) => join(dir, name)), lines };
 }

@@ -4,12 +4,27 @@ import type { RunResult } from '../pipeline/run-import.ts';
 import { idMapLines } from './id-map.ts';
 import { rejectsCsv } from './rejects-csv.ts';
 import { writeLines } from './write-lines.ts';
+import { runHtml } from './html/run-page.ts';
+import { rateUseText, rateWindowsMd } from './rate-use.ts';
+import { fetchLine } from './fetch-report.ts';
 import { mdTable, minutesText, notesLine, rejectsByReason, simulatedTag, deltaSection, authorsSection } from './summary.ts';
 
 export interface WrittenReport {
   readonly files: readonly string[];
   /** The short summary the CLI prints. */
   readonly lines: readonly string[];
+}
+
+/** DESIGN §10: the key, how many processes shared it, each one's share and what this one spent. */
+function sharedBudgetLines(result: RunResult, tag: string): string[] {
+  const shared = result.sharedBudget;
+  if (shared === undefined) return [];
+  const each = shared.spentByProcess.map((p) => `${p.self ? 'this process' : p.process} ${p.unitsSpent}`).join(', ');
+  return [
+    `shared budget${tag}: key ${shared.key} on ${shared.redis}, ${shared.processes} process${shared.processes === 1 ? '' : 'es'} shared ${shared.unitsPerWindow} units per ${shared.windowMs / 1000} s window, a share of ${shared.sharePerWindow} each; units spent: ${each}`,
+    ...(shared.correctedUnits > 0 ? [`shared budget${tag}: the headers showed ${shared.correctedUnits} units spent by others (another integration), the shared counter was raised by them`] : []),
+    ...(shared.redisLost > 0 ? [`shared budget${tag}: Redis was lost ${shared.redisLost} time(s); ${shared.localWindows} window(s) on this process's local share`] : []),
+  ];
 }
 
 /** run.json, run.md, rejects.csv and id-map.csv in the reports folder. */
@@ -21,10 +36,9 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
   const where = result.simulated ? 'the embedded Help Scout simulator (simulated: nothing reached a real account)' : result.baseUrl;
   const minutes = result.durationMs / 60_000;
   const budgetPerMinute = Math.round((result.rate.unitsPerWindow * 60_000) / result.rate.windowMs);
-  // An average over less than one rate window says nothing about the budget (a burst of 20 units
-  // in 0.1 s is not "12,000 units/min"): shown only once the run spans a whole window.
-  const unitsPerMinute = result.durationMs >= result.rate.windowMs ? Math.round(result.rate.unitsSpent / minutes) : undefined;
-  const rateUsed = unitsPerMinute === undefined ? `${result.rate.unitsSpent} units spent (the run was shorter than one ${result.rate.windowMs / 1000} s rate window)` : `${unitsPerMinute} units/min`;
+  // Per window of the server's clock, as the run recorded it: units over the run's span say nothing
+  // about the budget (190 and 50 units in two 60 s windows are not "236 units/min of a 200 budget").
+  const rateUsed = rateUseText(result.rateWindows);
   const json = {
     simulated: result.simulated,
     target: result.simulated ? 'simulator' : result.baseUrl,
@@ -36,9 +50,12 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     plan: result.plan,
     delivery: result.delivery,
     requests: result.requests,
-    rate: { ...result.rate, budgetPerMinute, unitsPerMinuteUsed: unitsPerMinute ?? null },
+    rate: { ...result.rate, budgetPerMinute, perWindow: result.rateWindows?.use ?? null, perWindowText: rateUsed },
+    ...(result.sharedBudget === undefined ? {} : { sharedBudget: result.sharedBudget }),
+    ...(result.rateWindows === undefined ? {} : { rateWindows: { windowMs: result.rateWindows.windowMs, budget: result.rateWindows.budget, pointWindows: result.rateWindows.pointWindows, points: result.rateWindows.points } }),
     durationMs: result.durationMs,
     ...(result.delta === undefined ? {} : { delta: result.delta }),
+    ...(result.attachments === undefined ? {} : { attachments: result.attachments }),
     authors: result.authors,
     rejectsByReason: reasons,
   };
@@ -51,9 +68,12 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
     `target${tag}: ${where}`,
     `requests${tag}: ${result.requests.requests} (${result.requests.reads} reads, ${result.requests.writes} writes), ${result.requests.rateLimited} answered 429, ${result.requests.retries} retries, ${result.rate.pauses} pauses`,
     `conversations${tag}: ${result.delivery.createsDone} created (${result.plan.continuations} planned continuations), ${result.delivery.moved} merged targets followed, ${result.delivery.replans} re-plans`,
-    `duration${tag}: ${(result.durationMs / 1000).toFixed(1)} s, rate used ${rateUsed} of a ${budgetPerMinute} units/min budget, ${(result.rate.pausedMs / 1000).toFixed(1)} s paused by 429s`,
+    `duration${tag}: ${(result.durationMs / 1000).toFixed(1)} s, ${(result.rate.pausedMs / 1000).toFixed(1)} s paused by 429s`,
+    `rate${tag}: ${rateUsed}`,
+    ...sharedBudgetLines(result, tag),
     ...delta.line,
     ...authors.line,
+    ...(result.attachments === undefined ? [] : [fetchLine(result.attachments)]),
     ...reasons.map((r) => `rejected${tag}: ${r.count} × ${r.reason}`),
   ];
   const md = [
@@ -81,14 +101,16 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
         ['retries', result.requests.retries],
         ['duration (s)', (result.durationMs / 1000).toFixed(1)],
         ['rate units spent', result.rate.unitsSpent],
-        ['rate used', `${rateUsed} (budget ${budgetPerMinute} units/min)`],
+        ['rate used per window', rateUsed],
         ['pauses for 429 (s)', (result.rate.pausedMs / 1000).toFixed(1)],
       ],
     ),
     '',
+    ...(result.sharedBudget === undefined ? [] : ['## Shared budget', '', ...sharedBudgetLines(result, '').map((line) => `- ${line}`), '']),
     result.delivery.requestBytesLowered.length > 0 ? `413 answers lowered the create request bound to ${result.delivery.requestBytesLowered.join(' → ')} bytes.\n` : '',
     ...delta.md,
     ...authors.md,
+    ...rateWindowsMd(result.rateWindows, mdTable),
     '## Rejects by reason',
     '',
     reasons.length === 0 ? 'None.' : mdTable(['reason', 'count', 'examples'], reasons.map((r) => [r.reason, r.count, r.examples.join('<br>')])),
@@ -99,6 +121,7 @@ export function writeRunReport(dir: string, result: RunResult): WrittenReport {
   const files = {
     'run.json': JSON.stringify(json, null, 2) + '\n',
     'run.md': md,
+    'run.html': runHtml(result, { reasons }, where),
     'rejects.csv': rejectsCsv(rejects),
   };
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);

@@ -15,8 +15,19 @@ export function statusLines(status: ImportStatus, checkpoint: string, simulated:
     `rejected${tag}: ${status.inputRejects} at reading, ${status.rejected} by the planner or Help Scout (details in rejects.csv of the last run)`,
     ...(status.inDoubt > 0 ? [`in doubt${tag}: ${status.inDoubt} notes whose last write was not acknowledged; the next run checks Help Scout before sending anything`] : []),
     ...(status.left === undefined ? [`left${tag}: unknown (no run has indexed the export yet)`] : []),
+    ...sharedBudgetLines(status, tag),
     `checkpoint${tag}: ${checkpoint} (${status.events} events)`,
   ];
+}
+
+/** DESIGN §10: the key, and from the last run how many processes shared it and each one's share. */
+function sharedBudgetLines(status: ImportStatus, tag: string): string[] {
+  const shared = status.sharedBudget;
+  if (shared === undefined) return [];
+  const last = shared.lastRun;
+  if (last === undefined) return [`shared budget${tag}: key ${shared.key} (no run has reported on it yet)`];
+  const each = last.spentByProcess.map((p) => `${p.self ? 'this import' : p.process} ${p.unitsSpent}`).join(', ');
+  return [`shared budget${tag}: key ${shared.key}; last run: ${last.processes} process${last.processes === 1 ? '' : 'es'} shared ${last.unitsPerWindow} units per ${last.windowMs / 1000} s window, a share of ${last.sharePerWindow} each; units spent: ${each}`];
 }
 
 function kindLine(label: string, kind: KindStatus): string {

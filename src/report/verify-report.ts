@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { VerifyResult } from '../verify/verify-import.ts';
 import { idMapLines } from './id-map.ts';
 import type { WrittenReport } from './run-report.ts';
+import { verifyHtml } from './html/verify-page.ts';
 import { mdTable, simulatedTag } from './summary.ts';
 import { writeLines } from './write-lines.ts';
 
@@ -67,6 +68,7 @@ export function writeVerifyReport(dir: string, result: VerifyResult): WrittenRep
     'Reasons: `conversation_gone` (Get Conversation answered 404 and no merge to follow), `thread_gone` (its thread id is not among the conversation\'s threads), `no_matching_thread` (no thread has its createdAt and text). Verify only reads: Get Conversation and List Threads, through the run\'s rate limiter.',
     '',
   ].join('\n'));
+  writeFileSync(join(dir, 'verify.html'), verifyHtml(result, where, sampled));
   writeLines(join(dir, 'id-map.csv'), idMapLines(result.landed()));
   const lines = [
     `hs-import verify${tag}: ${notes.checked} notes checked in ${conversations.checked} conversations${sampled}: ${notes.found} found once, ${notes.missing} missing, ${notes.duplicated} duplicated, ${notes.unverifiable} unverifiable`,
@@ -77,7 +79,7 @@ export function writeVerifyReport(dir: string, result: VerifyResult): WrittenRep
     `requests${tag}: ${requestsLine}`,
     `target${tag}: ${where}`,
   ];
-  return { files: ['verify.md', 'verify.json', 'id-map.csv'].map((name) => join(dir, name)), lines };
+  return { files: ['verify.md', 'verify.json', 'verify.html', 'id-map.csv'].map((name) => join(dir, name)), lines };
 }
 
 function conversationText(note: { conversation: number; mergedInto?: number }): string {

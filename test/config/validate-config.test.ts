@@ -36,7 +36,7 @@ describe('config validation', () => {
     expect(config.checkpoint).toBe(join(dir, '.hs-import/checkpoint.jsonl'));
     expect(config.target.plan).toBe('standard');
     expect(config.budget).toEqual({ units: 200, windowMs: 60_000 });
-    expect(config.policy).toEqual({ overflow: 'continue', tooOld: 'continue', invalid: 'reject', threads: 'notes' });
+    expect(config.policy).toEqual({ overflow: 'continue', tooOld: 'continue', invalid: 'reject', threads: 'notes', missingAttachment: 'note' });
   });
 
   it('takes the budget from requestsPerMinute over the plan', () => {
