@@ -16,7 +16,7 @@ const WINDOW_SECONDS = 2;
 const WINDOW_MS = WINDOW_SECONDS * 1000;
 const UNITS = 200;
 const PROCESSES = 3;
-const TICKETS = 40;
+const TICKETS = 60;
 const PER_TICKET = 5;
 const INTEGRATION = { appId: 'other-integration', appSecret: 'other-integration-secret-77' };
 
