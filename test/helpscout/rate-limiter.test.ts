@@ -1,9 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RateLimiter } from '../../src/helpscout/rate-limiter.ts';
 
 let limiter: RateLimiter | undefined;
+// The limiter's clock and timers are faked: "nothing before the pause ends" cannot depend on
+// how fast this machine runs the test.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
 afterEach(() => {
   limiter?.stop();
+  vi.useRealTimers();
 });
 
 /** Schedules `count` tasks of `units` each; the returned list fills as tasks start. */
@@ -21,7 +27,10 @@ function flood(l: RateLimiter, count: number, units: number, onStart: () => void
   return { started };
 }
 
-const settle = (ms = 150): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Lets `ms` of the faked clock pass, running what falls due in it. */
+const settle = async (ms = 150): Promise<void> => {
+  await vi.advanceTimersByTimeAsync(ms);
+};
 
 describe('rate limiter', () => {
   it('spends no more than its budget in a window, writes weighing 2', async () => {
