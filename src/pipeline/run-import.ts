@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import PQueue from 'p-queue';
-import { targetKindOf, type DoneEvent, type HeaderEvent, type IntentEvent, type TargetKind } from '../checkpoint/events.ts';
+import { targetKindOf, type HeaderEvent, type TargetKind } from '../checkpoint/events.ts';
 import { acquireLock } from '../checkpoint/lock.ts';
 import { landedNotes, type LandedNote } from '../checkpoint/landed.ts';
 import { LogWriter } from '../checkpoint/log-writer.ts';
-import { replayCheckpoint, threadsLoggedIn, type ReplayedState } from '../checkpoint/replay.ts';
+import { replayCheckpoint, type ReplayedState } from '../checkpoint/replay.ts';
 import { unwritable } from '../checkpoint/unwritable.ts';
 import { fetchAttachments, type FetchSummary } from '../attachments/fetch-pass.ts';
 import { SpoolReader } from '../checkpoint/spool.ts';
@@ -17,10 +16,8 @@ import { ConfigError } from '../core/errors.ts';
 import type { Reject } from '../core/reject.ts';
 import { emptyStats, type DeliveryContext, type DeliveryStats } from '../deliver/context.ts';
 import { deliverPlan } from '../deliver/deliver.ts';
-import { emptyOutcome, Status, statusOf, type NoteOutcome } from '../deliver/note-status.ts';
-import { reconcileIntent, reconcileNotes, type ReconcileResult } from '../deliver/reconcile.ts';
-import { resolveConversation } from '../deliver/resolve-conversation.ts';
-import { sleep, type ClientStats, type RequestEvent } from '../helpscout/client.ts';
+import { emptyOutcome, Status, statusOf } from '../deliver/note-status.ts';
+import type { ClientStats, RequestEvent } from '../helpscout/client.ts';
 import type { RateLimiterStats } from '../helpscout/rate-limiter.ts';
 import type { SharedBudgetSummary } from '../helpscout/shared-budget.ts';
 import { buildPlan, type LaneHistory } from '../plan/build-plan.ts';
@@ -34,6 +31,8 @@ import { noteResults, settledRejects, type NoteResult } from './results.ts';
 import { selectNotes, type Selection } from './selection.ts';
 import { settleFromCheckpoint } from './settled.ts';
 import { openTarget } from './target.ts';
+import { lookupFacts } from './lookup-facts.ts';
+import { settleInDoubt } from './settle-in-doubt.ts';
 import { RateWindowRecorder, type RateWindows } from './rate-windows.ts';
 
 export interface RunProgress {
@@ -297,106 +296,6 @@ function notesByTarget(table: NoteTable): Record<TargetKind, number> {
   const counts = { existing: 0, new: 0 };
   for (let note = 0; note < table.size; note++) counts[targetKindOf(table.conversation(note))]++;
   return counts;
-}
-
-/**
- * Every intent without `done` may have landed. Give requests of a killed run time to arrive,
- * then look; found → done, not found → aborted (it will be sent again).
- */
-async function settleInDoubt(config: ImportConfig, replay: ReplayedState, store: LogWriter, client: Parameters<typeof reconcileIntent>[0], enabled: boolean): Promise<number> {
-  const intents = [...replay.inDoubt.values()];
-  const known = threadsLoggedIn(config.checkpoint, new Set(intents.map((i) => i.conversation).filter((c): c is number => c !== undefined)));
-  const youngest = Math.max(...intents.map((i) => i.at));
-  const wait = youngest + config.target.reconcileAfterSeconds * 1000 - Date.now();
-  if (wait > 0) await sleep(wait);
-  let found = 0;
-  const settle = (intent: IntentEvent, result: ReconcileResult): void => {
-    if (result.kind === 'landed') {
-      found += intent.keys.length;
-      store.append(doneFromIntent(intent, result.conversation, result.threads));
-    } else {
-      store.append({ t: 'aborted', step: intent.step, reason: 'not_found_on_reconcile', at: Date.now() });
-    }
-  };
-  // Notes logged ahead of their turn share a conversation: one listing settles them all.
-  const notesIn = new Map<number, IntentEvent[]>();
-  for (const intent of intents) {
-    if (!enabled) settle(intent, { kind: 'absent' });
-    else if (intent.kind === 'create-conversation' || intent.conversation === undefined) settle(intent, await reconcileIntent(client, intent));
-    else {
-      const group = notesIn.get(intent.conversation);
-      if (group) group.push(intent);
-      else notesIn.set(intent.conversation, [intent]);
-    }
-  }
-  for (const [conversation, group] of notesIn) {
-    const results = await reconcileNotes(client, conversation, group, known.get(conversation) ?? new Set());
-    group.forEach((intent, i) => {
-      settle(intent, results[i] ?? { kind: 'absent' });
-    });
-  }
-  return found;
-}
-
-function doneFromIntent(intent: IntentEvent, conversation: number, threads: readonly number[] | undefined): DoneEvent {
-  return {
-    t: 'done',
-    step: intent.step,
-    kind: intent.kind,
-    lane: intent.lane,
-    keys: intent.keys,
-    conversation,
-    ...(threads ? { threads } : {}),
-    ...(intent.part === undefined ? {} : { part: intent.part }),
-    ...(intent.linkFrom === undefined ? {} : { linkFrom: intent.linkFrom }),
-    ...(intent.continuation === undefined ? {} : { continuation: intent.continuation }),
-    via: 'reconciled',
-    ...(intent.h === undefined ? {} : { h: intent.h }),
-    at: Date.now(),
-  };
-}
-
-/** One GET per target conversation (following merges) before planning. */
-async function lookupFacts(
-  client: Parameters<typeof resolveConversation>[0],
-  table: NoteTable,
-  outcome: NoteOutcome,
-  selected: ((note: number) => boolean) | undefined,
-  lastParts: ReadonlySet<number>,
-  store: LogWriter,
-  concurrency: number,
-): Promise<Map<number, ConversationFacts>> {
-  const wanted = new Set<number>(lastParts);
-  for (let note = 0; note < table.size; note++) {
-    const conversation = table.conversation(note);
-    if (conversation !== undefined && outcome.status[note] === Status.Pending && (!selected || selected(note))) wanted.add(conversation);
-  }
-  const facts = new Map<number, ConversationFacts>();
-  const queue = new PQueue({ concurrency });
-  let failure: Error | undefined;
-  // Fed as the queue drains, like delivery: fifty thousand lookups queued up front held their
-  // closures and promises until the last one ran (over 100 MB of a 1M-note run's heap).
-  for (const id of wanted) {
-    if (failure !== undefined) break;
-    await queue.onSizeLessThan(concurrency);
-    queue
-      .add(async () => {
-        const resolution = await resolveConversation(client, id);
-        for (const hop of resolution.hops) store.append({ t: 'moved', from: hop.from, to: hop.to, at: Date.now() });
-        facts.set(id, resolution.facts);
-      })
-      .catch((error: unknown) => {
-        failure ??= error instanceof Error ? error : new Error(String(error));
-      });
-  }
-  await queue.onIdle();
-  if (failure !== undefined) throw failure;
-  for (let note = 0; note < table.size; note++) {
-    const conversation = table.conversation(note);
-    const f = conversation === undefined ? undefined : facts.get(conversation);
-    if (f?.kind === 'found' && f.id !== f.requested) outcome.moved.set(note, { from: f.requested, to: f.id });
-  }
-  return facts;
 }
 
 function laneHistory(replay: ReplayedState): (laneId: string) => LaneHistory | undefined {
