@@ -120,6 +120,8 @@ export class NoteTable {
   /** Authors interned while adding; rebuilt from `authorNames` when asked for again. */
   private authorIds: Map<string, number> | undefined = new Map();
   private readonly ticketFacts: (TicketFacts | undefined)[] = [];
+  /** Tickets share a few tag sets: one array each, not one per ticket. */
+  private readonly tagSets = new Map<string, readonly string[]>();
 
   /** A table rebuilt from saved columns, without reading the export again. */
   static fromColumns(c: NoteTableColumns): NoteTable {
@@ -187,6 +189,8 @@ export class NoteTable {
   finishAdding(): void {
     this.keys.dropLookups();
     this.tickets.dropLookups();
+    this.authorIds = undefined;
+    this.tagSets.clear();
   }
 
   /** Adds a note whose key is not in the table yet (`hasKey`); its index is its source order. */
@@ -234,10 +238,18 @@ export class NoteTable {
     const newStatus = was.status === undefined && record.ticketStatus !== undefined;
     const newName = was.customerName === undefined && record.customerName !== undefined;
     if (!newTags && !newStatus && !newName) return;
-    const tags = newTags ? [...new Set([...(was.tags ?? []), ...(record.tags ?? [])])] : was.tags;
+    const tags = newTags ? this.tagSet([...new Set([...(was.tags ?? []), ...(record.tags ?? [])])]) : was.tags;
     const status = was.status ?? record.ticketStatus;
     const customerName = was.customerName ?? record.customerName;
     this.ticketFacts[ticket] = { ...(tags === undefined ? {} : { tags }), ...(status === undefined ? {} : { status }), ...(customerName === undefined ? {} : { customerName }) };
+  }
+
+  private tagSet(tags: readonly string[]): readonly string[] {
+    const id = tags.join('\u0000');
+    const known = this.tagSets.get(id);
+    if (known !== undefined) return known;
+    this.tagSets.set(id, tags);
+    return tags;
   }
 
   key(i: number): string {
