@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { PlanResult } from '../pipeline/plan-import.ts';
 import type { WrittenReport } from './run-report.ts';
 import { planHtml } from './html/plan-page.ts';
-import { mdTable, minutesText, rejectsByReason, simulatedTag, deltaSection, authorsSection } from './summary.ts';
+import { mdTable, minutesText, rejectsByReason, simulatedTag, deltaSection, authorsSection, requestRows, durationRows } from './summary.ts';
 
 /** plan.json and plan.md: what a run would do, what it costs and how long it takes. */
 export function writePlanReport(dir: string, result: PlanResult, firstRejects = 20): WrittenReport {
@@ -91,24 +91,12 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     '',
     mdTable(
       ['request', 'count', 'rate units'],
-      [
-        ['GET users (authors → users, 50 a page)', e.requests.users, e.requests.users],
-        ['GET conversation (thread count, merges)', e.requests.lookups - e.requests.users, e.requests.lookups - e.requests.users],
-        ['Create Note', e.requests.addNote, 2 * e.requests.addNote],
-        ['Create Conversation (≤ 100 notes each)', e.requests.createConversation, 2 * e.requests.createConversation],
-        ['link notes to continuations', e.requests.linkNote, 2 * e.requests.linkNote],
-        ['total', e.requests.total, e.units],
-      ],
+      requestRows(e),
     ),
     '',
     mdTable(
       ['account plan', 'units/min', 'estimated duration'],
-      [
-        ['this config', result.unitsPerMinute, minutesText(e.minutes)],
-        ['standard', 200, minutesText(e.minutesByPlan.standard)],
-        ['plus', 400, minutesText(e.minutesByPlan.plus)],
-        ['pro', 800, minutesText(e.minutesByPlan.pro)],
-      ],
+      durationRows(e, result.unitsPerMinute).map(([plan, units, minutes]) => [plan, units, minutesText(minutes)]),
     ),
     '',
     'A write (note, conversation, link) costs 2 rate units, a GET 1. Other apps on the account spend the same budget.',

@@ -1,6 +1,8 @@
 import type { AuthorsSummary } from '../authors/authors-summary.ts';
 import type { DeltaSummary } from '../pipeline/delta.ts';
 import type { Reject } from '../core/reject.ts';
+import { PLAN_BUDGETS } from '../config/schema.ts';
+import type { Estimate } from '../pipeline/plan-import.ts';
 
 /** Rejects counted by reason, with the first few examples of each, for reports. */
 export function rejectsByReason(rejects: readonly Pick<Reject, 'reason' | 'message' | 'origin' | 'ticket' | 'id'>[], examples = 3): { reason: string; count: number; examples: string[] }[] {
@@ -104,4 +106,32 @@ export function authorsSection(summary: AuthorsSummary, tag: string, source: str
       '',
     ],
   };
+}
+
+/** The plan's requests by kind with their rate units (a write costs 2), for plan.md and plan.html alike. */
+export function requestRows(e: Estimate): [string, number, number][] {
+  const conversations = e.requests.lookups - e.requests.users;
+  return [
+    ['GET users (authors → users, 50 a page)', e.requests.users, e.requests.users],
+    ['GET conversation (thread count, merges)', conversations, conversations],
+    ['Create Note', e.requests.addNote, 2 * e.requests.addNote],
+    ['Create Conversation (≤ 100 notes each)', e.requests.createConversation, 2 * e.requests.createConversation],
+    ['link notes to continuations', e.requests.linkNote, 2 * e.requests.linkNote],
+    ['total', e.requests.total, e.units],
+  ];
+}
+
+/** Estimated minutes at this config's budget and at each account plan's: name, units/min, minutes. */
+export function durationRows(e: Estimate, unitsPerMinute: number): [string, number, number][] {
+  return [['this config', unitsPerMinute, e.minutes], ...(['standard', 'plus', 'pro'] as const).map((plan): [string, number, number] => [plan, PLAN_BUDGETS[plan], e.minutesByPlan[plan]])];
+}
+
+/** The first `n` items of an iterable, without walking the rest. */
+export function take<T>(items: Iterable<T>, n: number): T[] {
+  const taken: T[] = [];
+  for (const item of items) {
+    if (taken.length >= n) break;
+    taken.push(item);
+  }
+  return taken;
 }

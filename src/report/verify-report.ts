@@ -4,7 +4,7 @@ import type { VerifyResult } from '../verify/verify-import.ts';
 import { idMapLines } from './id-map.ts';
 import type { WrittenReport } from './run-report.ts';
 import { verifyHtml } from './html/verify-page.ts';
-import { mdTable, simulatedTag } from './summary.ts';
+import { mdTable, simulatedTag, take } from './summary.ts';
 import { writeLines } from './write-lines.ts';
 
 /** Notes listed by name in verify.md and on the terminal; verify.json lists every one. */
@@ -95,15 +95,6 @@ function mdList<T>(title: string, header: readonly string[], count: number, item
 function first<T>(items: Iterable<T>, count: number, line: (item: T) => string): string[] {
   const more = count > LINES_LISTED ? [`… and ${count - LINES_LISTED} more: verify.md and verify.json list them`] : [];
   return [...take(items, LINES_LISTED).map(line), ...more];
-}
-
-function take<T>(items: Iterable<T>, n: number): T[] {
-  const taken: T[] = [];
-  for (const item of items) {
-    if (taken.length >= n) break;
-    taken.push(item);
-  }
-  return taken;
 }
 
 /** `head` as pretty JSON with one array per list after it, an item a line, made as it is written. */

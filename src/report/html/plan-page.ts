@@ -1,5 +1,5 @@
 import type { PlanResult } from '../../pipeline/plan-import.ts';
-import { minutesText } from '../summary.ts';
+import { durationRows, minutesText, requestRows } from '../summary.ts';
 import { barChart } from './bar-chart.ts';
 import { esc, num } from './escape.ts';
 import { hbarChart } from './hbar-chart.ts';
@@ -67,25 +67,13 @@ export function planHtml(result: PlanResult, rejects: PlanRejects, assumption: s
       ),
     );
   }
-  const plans: [string, number, number][] = [
-    ['this config', result.unitsPerMinute, e.minutes],
-    ['standard', 200, e.minutesByPlan.standard],
-    ['plus', 400, e.minutesByPlan.plus],
-    ['pro', 800, e.minutesByPlan.pro],
-  ];
+  const plans = durationRows(e, result.unitsPerMinute);
   body.push(
     section(
       'Requests and time',
       table(
         ['request', 'count', 'rate units'],
-        [
-          ['GET users (authors → users, 50 a page)', e.requests.users, e.requests.users],
-          ['GET conversation (thread count, merges)', e.requests.lookups - e.requests.users, e.requests.lookups - e.requests.users],
-          ['Create Note', e.requests.addNote, 2 * e.requests.addNote],
-          ['Create Conversation (≤ 100 notes each)', e.requests.createConversation, 2 * e.requests.createConversation],
-          ['link notes to continuations', e.requests.linkNote, 2 * e.requests.linkNote],
-          ['total', e.requests.total, e.units],
-        ],
+        requestRows(e),
       ),
       hbarChart({
         id: 'duration-by-plan',

@@ -1,4 +1,5 @@
 import type { VerifyResult } from '../../verify/verify-import.ts';
+import { take } from '../summary.ts';
 import { num } from './escape.ts';
 import { hbarChart } from './hbar-chart.ts';
 import { htmlPage, paragraph, section, table, tiles, type Cell } from './page.ts';
@@ -63,13 +64,4 @@ export function verifyHtml(result: VerifyResult, where: string, sampled: string)
     simulated: result.simulated,
     body,
   });
-}
-
-function take<T>(items: Iterable<T>, n: number): T[] {
-  const taken: T[] = [];
-  for (const item of items) {
-    if (taken.length >= n) break;
-    taken.push(item);
-  }
-  return taken;
 }
