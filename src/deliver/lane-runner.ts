@@ -268,11 +268,7 @@ class LaneRunner {
     const input = {
       table: ctx.table,
       isSettled: (note: number) => ctx.outcome.status[note] !== Status.Pending,
-      // The target as this lane last saw it; any other conversation as the run's lookups did.
-      facts: (id: number): ConversationFacts => {
-        const target = this.target.kind === 'existing' ? this.target.facts : undefined;
-        return target !== undefined && (id === target.id || id === target.requested) ? target : ctx.facts(id);
-      },
+      facts: (id: number): ConversationFacts => this.knownFacts(id),
       history: () => history,
       options: ctx.planOptions,
     };
@@ -282,11 +278,16 @@ class LaneRunner {
     this.steps = lane.steps;
   }
 
-  /** What this lane knows of a conversation it writes into: its target as last seen, else the run's lookup. */
+  /** `knownFacts` of a conversation this lane writes into, when Help Scout found it. */
   private factsOf(conversation: number): (ConversationFacts & { kind: 'found' }) | undefined {
-    const target = this.target.kind === 'existing' ? this.target.facts : undefined;
-    const facts = target !== undefined && (conversation === target.id || conversation === target.requested) ? target : this.ctx.facts(conversation);
+    const facts = this.knownFacts(conversation);
     return facts.kind === 'found' ? facts : undefined;
+  }
+
+  /** The target as this lane last saw it; any other conversation as the run's lookups did. */
+  private knownFacts(conversation: number): ConversationFacts {
+    const target = this.target.kind === 'existing' ? this.target.facts : undefined;
+    return target !== undefined && (conversation === target.id || conversation === target.requested) ? target : this.ctx.facts(conversation);
   }
 
   /**
