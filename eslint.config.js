@@ -34,6 +34,10 @@ export default tseslint.config(
   wall(['src/readers/**'], [...NETWORK, '**/checkpoint/**', ...TERMINAL], 'readers read local files only: no network, no terminal'),
   wall(['src/attachments/**'], ['**/helpscout/**', '**/deliver/**', '**/plan/**', '**/checkpoint/**', '**/simulator/**', ...TERMINAL],
     'the attachment store fetches from the old help desk only: it knows nothing of Help Scout, plans or the checkpoint'),
+  wall(['src/source-simulators/**'], ['**/sources/**', '**/attachments/**', '**/helpscout/**', '**/deliver/**', '**/plan/**', '**/checkpoint/**', '**/mapper/**', '**/readers/**', '**/report/**', '**/cli/**', '**/config/**', '**/core/**', 'cli-progress'],
+    'a source simulator is the old help desk\'s side of the wire: it shares no code with the exporter it tests'),
+  wall(['src/sources/**'], ['**/helpscout/**', '**/deliver/**', '**/plan/**', '**/checkpoint/**', '**/simulator/**', '**/source-simulators/**', ...TERMINAL],
+    'the exporter talks to the old help desk only: it knows nothing of Help Scout, plans, the import checkpoint or the simulators'),
   wall(['src/deliver/**', 'src/checkpoint/**', 'src/report/**', 'src/config/**'], TERMINAL, 'only src/cli knows the terminal'),
   {
     files: ['src/**/*.ts'],
