@@ -3,6 +3,9 @@ import type { FieldProblem } from './fields.ts';
 const NO_TAGS: readonly string[] = [];
 const SPACES = /\s+/g;
 
+/** Distinct tag cells remembered; an export with more (free text in the column) starts over. */
+const MAX_REMEMBERED = 4096;
+
 /**
  * A note's tags as Help Scout will hold them: trimmed, inner runs of white space made one space,
  * lower-cased, empty ones dropped, each once (first seen first). Lower case: Help Scout's tag
@@ -11,21 +14,34 @@ const SPACES = /\s+/g;
  * case-insensitively (src/simulator/state.ts), and it makes `Billing` and `billing` one tag.
  * Spaces are kept: nothing documents a dash rule, and `needs review` is the user's own word.
  *
- * Presets give one array per ticket and CSV rows of a ticket repeat the same cell, so the last
- * input and its result are kept: a ticket's tags are normalised once, not once per note.
+ * Presets give one array per ticket, so the last array and its result are kept. CSV rows carry
+ * a few distinct cells, in any order: each cell's result is kept, so a million rows read their
+ * tags a few thousand times and share one array per cell (the note table keeps them by ticket).
  */
 export class TagReader {
-  private lastRaw: readonly string[] | string | undefined;
-  private lastTags: readonly string[] | FieldProblem = NO_TAGS;
+  private lastRaw: readonly string[] | undefined;
+  private lastTags: readonly string[] = NO_TAGS;
+  private readonly cells = new Map<string, readonly string[] | FieldProblem>();
 
   /** An array (presets), a JSON array of text or `;`-separated text (csv/jsonl). */
   read(raw: readonly string[] | string | undefined): readonly string[] | FieldProblem {
     if (raw === undefined) return NO_TAGS;
+    if (typeof raw === 'string') return this.cell(raw);
     if (raw !== this.lastRaw) {
-      this.lastTags = typeof raw === 'string' ? fromText(raw) : normalised(raw);
+      this.lastTags = normalised(raw);
       this.lastRaw = raw;
     }
     return this.lastTags;
+  }
+
+  private cell(raw: string): readonly string[] | FieldProblem {
+    let tags = this.cells.get(raw);
+    if (tags === undefined) {
+      if (this.cells.size >= MAX_REMEMBERED) this.cells.clear();
+      tags = fromText(raw);
+      this.cells.set(raw, tags);
+    }
+    return tags;
   }
 }
 

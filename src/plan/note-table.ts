@@ -2,6 +2,7 @@ import type { MessageKind, TicketStatus } from '../mapper/note-draft.ts';
 import type { ByteArenaColumns } from '../core/key-bytes.ts';
 import { ChunkedColumn } from '../core/chunked-column.ts';
 import { KeySet } from '../core/key-set.ts';
+import { ownCopy } from '../core/own-copy.ts';
 import { WideColumn } from '../core/wide-column.ts';
 
 /**
@@ -37,8 +38,14 @@ export interface NoteRecordInput {
 
 /** Kinds by their code in the kind column; a note is 0, what an older index holds. */
 const KINDS: readonly MessageKind[] = ['note', 'customer', 'reply'];
+/** Ticket statuses by their code + 1 in the status column (0: none said). */
+const STATUS_CODES: readonly TicketStatus[] = ['active', 'pending', 'closed'];
+/**
+ * In the author column: the note was written by its ticket's customer (most notes of an export).
+ * Interning every customer's address as an author would cost a string and a map entry per ticket.
+ */
+const TICKET_CUSTOMER = 0xffffffff;
 
-const NO_FACTS: TicketFacts = {};
 const NO_TAGS: readonly string[] = [];
 
 /** What a ticket's rows say of the ticket itself, for the conversation the tool creates. */
@@ -119,7 +126,10 @@ export class NoteTable {
   private readonly authorNames: string[] = [];
   /** Authors interned while adding; rebuilt from `authorNames` when asked for again. */
   private authorIds: Map<string, number> | undefined = new Map();
-  private readonly ticketFacts: (TicketFacts | undefined)[] = [];
+  /** A ticket's facts (DESIGN §8) as three columns: no object per ticket, built when asked for. */
+  private readonly ticketTags: (readonly string[] | undefined)[] = [];
+  private readonly ticketStatusOf = new ChunkedColumn(u32);
+  private readonly ticketName: (string | undefined)[] = [];
   /** Tickets share a few tag sets: one array each, not one per ticket. */
   private readonly tagSets = new Map<string, readonly string[]>();
 
@@ -143,7 +153,9 @@ export class NoteTable {
     table.kindOf.adopt(c.kindOf);
     table.authorNames.push(...c.authorNames);
     table.authorIds = undefined;
-    c.ticketFacts.forEach((facts, i) => (table.ticketFacts[i] = facts ?? undefined));
+    c.ticketFacts.forEach((facts, i) => {
+      if (facts !== null) table.setTicketFacts(i, facts.tags, facts.status, facts.customerName);
+    });
     return table;
   }
 
@@ -169,7 +181,7 @@ export class NoteTable {
       authorOf: this.authorOf.pieces(n),
       kindOf: this.kindOf.pieces(n),
       authorNames: this.authorNames,
-      ticketFacts: this.ticketFacts.map((f) => f ?? null),
+      ticketFacts: Array.from({ length: this.tickets.size }, (_, t) => this.factsOfTicket(t) ?? null),
     };
   }
 
@@ -199,8 +211,8 @@ export class NoteTable {
     if (this.keys.add(record.key) !== index) throw new Error(`note key ${record.key} is already in the table`);
     const ticket = this.tickets.add(record.ticket);
     // A ticket's customer and subject are the first non-empty ones its notes carry.
-    if (this.ticketEmail[ticket] === undefined && record.customerEmail) this.ticketEmail[ticket] = record.customerEmail;
-    if (this.ticketSubject[ticket] === undefined && record.subject) this.ticketSubject[ticket] = record.subject;
+    if (this.ticketEmail[ticket] === undefined && record.customerEmail) this.ticketEmail[ticket] = ownCopy(record.customerEmail);
+    if (this.ticketSubject[ticket] === undefined && record.subject) this.ticketSubject[ticket] = ownCopy(record.subject);
     this.ticketOf.set(index, ticket);
     this.conversationOf.set(index, record.conversation ?? 0);
     this.epochOf.set(index, record.epoch);
@@ -210,7 +222,7 @@ export class NoteTable {
     this.lengthOf.set(index, record.spoolLength);
     this.lineOf.set(index, record.line);
     this.contentOf.set(index, record.content ?? 0);
-    if (record.authorEmail !== undefined) this.authorOf.set(index, this.authorId(record.authorEmail) + 1);
+    if (record.authorEmail !== undefined) this.authorOf.set(index, record.authorEmail === this.ticketEmail[ticket] ? TICKET_CUSTOMER : this.authorId(record.authorEmail) + 1);
     if (record.kind !== undefined && record.kind !== 'note') this.kindOf.set(index, KINDS.indexOf(record.kind));
     this.addTicketFacts(ticket, record);
     return index;
@@ -220,28 +232,36 @@ export class NoteTable {
     this.authorIds ??= new Map(this.authorNames.map((name, i) => [name, i]));
     let id = this.authorIds.get(email);
     if (id === undefined) {
-      id = this.authorNames.push(email) - 1;
+      id = this.authorNames.push(ownCopy(email)) - 1;
       this.authorIds.set(email, id);
     }
     return id;
   }
 
-  /** Pass 1 calls this for every row: it allocates only when the row tells something new. */
+  /** Pass 1 calls this for every row: it allocates only when the row brings a tag the ticket lacks. */
   private addTicketFacts(ticket: number, record: NoteRecordInput): void {
-    const was = this.ticketFacts[ticket] ?? NO_FACTS;
-    let newTags = false;
-    for (const tag of record.tags ?? NO_TAGS) {
-      if (was.tags?.includes(tag) === true) continue;
-      newTags = true;
-      break;
+    const was = this.ticketTags[ticket];
+    const tags = record.tags ?? NO_TAGS;
+    if (tags !== was && tags.length > 0) {
+      const merged = was === undefined ? tags : tags.some((tag) => !was.includes(tag)) ? [...new Set([...was, ...tags])] : was;
+      if (merged !== was) this.ticketTags[ticket] = this.tagSet(merged);
     }
-    const newStatus = was.status === undefined && record.ticketStatus !== undefined;
-    const newName = was.customerName === undefined && record.customerName !== undefined;
-    if (!newTags && !newStatus && !newName) return;
-    const tags = newTags ? this.tagSet([...new Set([...(was.tags ?? []), ...(record.tags ?? [])])]) : was.tags;
-    const status = was.status ?? record.ticketStatus;
-    const customerName = was.customerName ?? record.customerName;
-    this.ticketFacts[ticket] = { ...(tags === undefined ? {} : { tags }), ...(status === undefined ? {} : { status }), ...(customerName === undefined ? {} : { customerName }) };
+    if (record.ticketStatus !== undefined && this.ticketStatusOf.get(ticket) === 0) this.ticketStatusOf.set(ticket, STATUS_CODES.indexOf(record.ticketStatus) + 1);
+    if (record.customerName !== undefined && this.ticketName[ticket] === undefined) this.ticketName[ticket] = ownCopy(record.customerName);
+  }
+
+  private setTicketFacts(ticket: number, tags: readonly string[] | undefined, status: TicketStatus | undefined, customerName: string | undefined): void {
+    if (tags !== undefined) this.ticketTags[ticket] = this.tagSet(tags);
+    if (status !== undefined) this.ticketStatusOf.set(ticket, STATUS_CODES.indexOf(status) + 1);
+    if (customerName !== undefined) this.ticketName[ticket] = customerName;
+  }
+
+  private factsOfTicket(ticket: number): TicketFacts | undefined {
+    const tags = this.ticketTags[ticket];
+    const status = STATUS_CODES[this.ticketStatusOf.get(ticket) - 1];
+    const customerName = this.ticketName[ticket];
+    if (tags === undefined && status === undefined && customerName === undefined) return undefined;
+    return { ...(tags === undefined ? {} : { tags }), ...(status === undefined ? {} : { status }), ...(customerName === undefined ? {} : { customerName }) };
   }
 
   private tagSet(tags: readonly string[]): readonly string[] {
@@ -283,13 +303,14 @@ export class NoteTable {
   /** Who wrote the note (lower-cased email), if the export says. */
   author(i: number): string | undefined {
     const id = this.authorOf.get(i);
+    if (id === TICKET_CUSTOMER) return this.customerEmail(i);
     return id === 0 ? undefined : this.authorNames[id - 1];
   }
   kind(i: number): MessageKind {
     return KINDS[this.kindOf.get(i)] ?? 'note';
   }
   ticketFactsOf(i: number): TicketFacts {
-    return this.ticketFacts[this.ticketNumber(i)] ?? {};
+    return this.factsOfTicket(this.ticketNumber(i)) ?? {};
   }
   /** The note with this key, or -1 (builds the key lookups again after `finishAdding`). */
   noteOf(key: string): number {

@@ -46,6 +46,11 @@ export class FastCsvSplitter {
   /** Line breaks inside the quoted fields of the record last read. */
   private breaks = 0;
   private readonly delimiter: number;
+  /** The record last read: [from, to) of each field's bytes, whether it had `""` escapes, the OR of its bytes. */
+  private bounds = new Int32Array(64);
+  private escapes: boolean[] = [];
+  private fields = 0;
+  private high = 0;
 
   private constructor(
     delimiter: string,
@@ -113,8 +118,7 @@ export class FastCsvSplitter {
         pos += 2;
         continue;
       }
-      const values: string[] = [];
-      const next = this.record(buf, pos, final, values);
+      const next = this.record(buf, pos, final);
       if (next === UNUSUAL) return { records, handover: buf.subarray(pos) };
       if (next === MORE) {
         const rest = buf.subarray(pos);
@@ -122,26 +126,29 @@ export class FastCsvSplitter {
         this.carry = rest;
         return { records, handover: undefined };
       }
-      records.push({ kind: 'record', values, line: this.line });
+      records.push({ kind: 'record', values: this.values(buf), line: this.line });
       this.line += 1 + this.breaks;
       pos = next;
     }
     return { records, handover: undefined };
   }
 
-  /** Reads one record starting at `pos` into `values`: the position after its line end, MORE or UNUSUAL. */
-  private record(buf: Buffer, pos: number, final: boolean, values: string[]): number {
+  /** Finds one record's fields starting at `pos` (see `values`): the position after its line end, MORE or UNUSUAL. */
+  private record(buf: Buffer, pos: number, final: boolean): number {
     const len = buf.length;
     const delimiter = this.delimiter;
     let p = pos;
+    let high = 0;
     this.breaks = 0;
+    this.fields = 0;
     for (;;) {
       if (buf[p] === QUOTE) {
         let q = p + 1;
         let escaped = false;
         for (;;) {
           if (q >= len) return final ? UNUSUAL : MORE;
-          const c = buf[q];
+          const c = buf[q] as number;
+          high |= c;
           if (c === QUOTE) {
             if (q + 1 >= len && !final) return MORE;
             if (buf[q + 1] !== QUOTE) break;
@@ -153,20 +160,21 @@ export class FastCsvSplitter {
             q++;
           }
         }
-        const text = this.decode(buf, p + 1, q);
-        values.push(escaped ? text.replaceAll('""', '"') : text);
+        this.field(p + 1, q, escaped);
         p = q + 1;
       } else {
         let q = p;
         for (; q < len; q++) {
-          const c = buf[q];
+          const c = buf[q] as number;
           if (c === delimiter || c === LF || c === CR) break;
           if (c === QUOTE) return UNUSUAL;
+          high |= c;
         }
         if (q >= len && !final) return MORE;
-        values.push(this.decode(buf, p, q));
+        this.field(p, q, false);
         p = q;
       }
+      this.high = high;
       if (p >= len) return len;
       const c = buf[p];
       if (c === delimiter) {
@@ -182,9 +190,37 @@ export class FastCsvSplitter {
     }
   }
 
-  /** UTF-8 is decoded as Buffer's default: naming it costs an encoding lookup per field, measurable over millions. */
-  private decode(buf: Buffer, from: number, to: number): string {
-    return this.encoding === 'utf8' ? buf.toString(undefined, from, to) : buf.toString(this.encoding, from, to);
+  private field(from: number, to: number, escaped: boolean): void {
+    const at = this.fields * 2;
+    if (at + 2 > this.bounds.length) {
+      const wider = new Int32Array(this.bounds.length * 2);
+      wider.set(this.bounds);
+      this.bounds = wider;
+    }
+    this.bounds[at] = from;
+    this.bounds[at + 1] = to;
+    this.escapes[this.fields++] = escaped;
+  }
+
+  /**
+   * The values of the record `record` last found. A one-byte record (ASCII, or any latin1) is
+   * decoded once and cut into substrings: a native decode call per field cost ten times a
+   * substring, a fifth of reading a million rows. Other UTF-8 records decode field by field.
+   */
+  private values(buf: Buffer): string[] {
+    const { bounds, fields } = this;
+    const values = new Array<string>(fields);
+    if (fields === 0) return values;
+    const whole = this.encoding === 'latin1' || this.high < 0x80;
+    const start = bounds[0] as number;
+    const text = whole ? buf.toString('latin1', start, bounds[fields * 2 - 1]) : '';
+    for (let i = 0; i < fields; i++) {
+      const from = bounds[i * 2] as number;
+      const to = bounds[i * 2 + 1] as number;
+      const value = whole ? text.substring(from - start, to - start) : buf.toString(undefined, from, to);
+      values[i] = this.escapes[i] === true ? value.replaceAll('""', '"') : value;
+    }
+    return values;
   }
 }
 

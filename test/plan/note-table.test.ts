@@ -93,4 +93,27 @@ describe('note table', () => {
     expect(table.add({ key: 'T3:new', ticket: 'T3', conversation: undefined, epoch: 0, bytes: 1, spoolOffset: 0, spoolLength: 0, line: 1, customerEmail: undefined, subject: undefined })).toBe(1000);
     expect(table.ticketNumber(1000)).toBe(3);
   });
+
+  it("keeps who wrote each note and each ticket's tags, status and name, also saved and rebuilt", () => {
+    const table = new NoteTable();
+    const note = (i: number, extra: Partial<Parameters<NoteTable['add']>[0]>): void => {
+      table.add({ key: `T${i % 3}:${i}`, ticket: `T${i % 3}`, conversation: undefined, epoch: i, bytes: 1, spoolOffset: 0, spoolLength: 0, line: i, customerEmail: `c${i % 3}@example.com`, subject: undefined, ...extra });
+    };
+    note(0, { authorEmail: 'c0@example.com', kind: 'customer', tags: ['vip'], ticketStatus: 'pending', customerName: 'Cleo' });
+    note(1, { authorEmail: 'agent@example.com', kind: 'reply', tags: ['billing'] });
+    note(2, { authorEmail: 'C2@example.com', kind: 'customer' });
+    note(3, { authorEmail: 'agent@example.com', kind: 'note', tags: ['billing', 'vip'], ticketStatus: 'closed', customerName: 'Not Cleo' });
+    note(4, {});
+    const seen = (t: NoteTable): unknown[] => [0, 1, 2, 3, 4].map((i) => [t.author(i), t.kind(i), t.ticketFactsOf(i)]);
+    const expected = [
+      ['c0@example.com', 'customer', { tags: ['vip', 'billing'], status: 'pending', customerName: 'Cleo' }],
+      ['agent@example.com', 'reply', { tags: ['billing'] }],
+      ['C2@example.com', 'customer', {}],
+      ['agent@example.com', 'note', { tags: ['vip', 'billing'], status: 'pending', customerName: 'Cleo' }],
+      [undefined, 'note', { tags: ['billing'] }],
+    ];
+    expect(seen(table)).toEqual(expected);
+    table.finishAdding();
+    expect(seen(NoteTable.fromColumns(whole(table.columns())))).toEqual(expected);
+  });
 });

@@ -44,6 +44,8 @@ const PLAIN = [
   'ticket,id,text\n1,1,trailing delimiter,\n1,2,""\n,,\n',
   'ticket,id,text\n1,1,Grüße 😀\n1,2,"😀 ""x"" é"\n',
   'ticket,id,text\r\n1,1,crlf\n1,2,then lf\r\n1,3,"end ""quoted"" at eof"',
+  // An ASCII record cut from one decoded text, then a UTF-8 one decoded field by field.
+  'ticket,id,text,more\n1,"q ""a""",,"x"\n2,"",é plain,"z ""b"""\n',
 ];
 
 describe('fast CSV splitter', () => {
