@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { attachmentFigures } from './figures/attachments.ts';
 import { checkpointFigures } from './figures/checkpoint.ts';
 import { deltaFigures } from './figures/delta-verify.ts';
 import { historyFigures } from './figures/history.ts';
@@ -42,6 +43,7 @@ const GROUPS: readonly Group[] = [
   { id: '8', title: 'run 1M notes, no rate limit (issue 11)', fallback: { figure: '8b run 1M notes peak RSS', unit: 'MB', goal: { on: 'value', atMost: 256 } }, run: runMillionFigures },
   { id: '10', title: 'history columns and native threads (issue 17)', fallback: { figure: '10a plan with history columns', unit: 'notes/s', goal: { on: 'ratio', atLeast: 0.9 } }, run: historyFigures },
   { id: '9', title: 'a delta and verify after a 1M-note import (issue 16)', fallback: { figure: '9a plan --delta', unit: 'ms', goal: { on: 'ratio', atMost: 1.2 } }, run: deltaFigures },
+  { id: '11', title: 'attachments behind links: fetch and a run of 10 MB files (issue 18)', fallback: { figure: '11a fetch-attachments', unit: 'files/s', goal: { on: 'ratio', atLeast: 0.8 } }, run: attachmentFigures },
 ];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFully } from '../core/write-fully.ts';
 import type { RemoteState } from '../mapper/remote-attachments.ts';
@@ -21,6 +21,8 @@ export class AttachmentStore {
   private readonly manifestPath: string;
   private readonly entries = new Map<string, ManifestEntry>();
   private fd: number | undefined;
+  /** Lines written since the last fdatasync are synced together, at most a second later. */
+  private syncTimer: NodeJS.Timeout | undefined;
 
   constructor(stateDir: string) {
     this.dir = join(stateDir, 'attachments');
@@ -34,8 +36,9 @@ export class AttachmentStore {
 
   get(link: string): ManifestEntry | undefined {
     const entry = this.entries.get(link);
-    // A stored line whose blob was deleted by hand is no longer stored.
-    if (entry?.status === 'stored' && !existsSync(this.blobPath(entry.sha256))) return undefined;
+    // A stored line whose blob was deleted by hand, or cut short by a power cut (blobs are not
+    // fsynced one by one), is no longer stored.
+    if (entry?.status === 'stored' && statSync(this.blobPath(entry.sha256), { throwIfNoEntry: false })?.size !== entry.bytes) return undefined;
     return entry;
   }
 
@@ -54,9 +57,18 @@ export class AttachmentStore {
       mkdirSync(this.dir, { recursive: true });
       this.fd = openSync(this.manifestPath, 'a');
     }
-    // One write per line, synced: a line is either whole on disk or torn at the very end.
+    // One write per line: a kill keeps it whole, or torn at the very end. It reaches the disk by a
+    // group commit (an fsync per line blocked every download in turn; a line a power cut loses only
+    // means that file is fetched again), and for certain at close.
     writeFully(this.fd, Buffer.from(JSON.stringify(entry) + '\n'));
-    fsyncSync(this.fd);
+    if (this.syncTimer === undefined) {
+      const fd = this.fd;
+      this.syncTimer = setTimeout(() => {
+        this.syncTimer = undefined;
+        // An error here (the fd closed meanwhile) is left to close()'s own fsync.
+        fdatasync(fd, () => undefined);
+      }, SYNC_EVERY_MS).unref();
+    }
   }
 
   /** For the mapper: what a link is now, as a pure value. */
@@ -69,11 +81,17 @@ export class AttachmentStore {
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
+    if (this.fd !== undefined) {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+    }
     this.fd = undefined;
   }
 }
 
+const SYNC_EVERY_MS = 1000;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 function parseLine(line: string): ManifestEntry | undefined {

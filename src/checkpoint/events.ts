@@ -66,6 +66,8 @@ export interface IntentEvent {
   readonly part?: number;
   /** create-conversation continuing an existing one: the original, which gets a link note. */
   readonly linkFrom?: number;
+  /** create-conversation of a side conversation (DESIGN §11): the existing conversation whose history it holds. */
+  readonly sideOf?: number;
   /** link-note: the continuation it points at. */
   readonly continuation?: number;
   /** Content hashes (core/content-hash.ts) of the notes as sent, in the order of `keys`: a delta tells edited notes by them. */
@@ -85,6 +87,7 @@ export interface DoneEvent {
   readonly threads?: readonly number[];
   readonly part?: number;
   readonly linkFrom?: number;
+  readonly sideOf?: number;
   /** link-note: the continuation it points at. */
   readonly continuation?: number;
   readonly via?: 'ack' | 'reconciled';

@@ -11,6 +11,11 @@ export interface LandedNote {
   readonly thread?: number;
   /** The conversation it was written to, when that one was merged into `conversation` since. */
   readonly mergedFrom?: number;
+  /**
+   * The existing conversation whose history it is, when it landed in one the import created for
+   * it: a side conversation (DESIGN §11) or a continuation past the thread limit.
+   */
+  readonly via?: number;
   /** Its content hash as sent (core/content-hash.ts), where the log has it. */
   readonly content?: number;
   /** The step that landed it. */
@@ -48,6 +53,7 @@ export function* landedNotes(path: string, options: { readonly merges?: boolean 
     // A note written after following a merge was written to the conversation its lane named.
     const laneConversation = event.lane.startsWith('conversation:') && event.kind === 'add-note' ? Number(event.lane.slice('conversation:'.length)) : event.conversation;
     const from = laneConversation !== conversation ? laneConversation : undefined;
+    const via = event.kind === 'create-conversation' && event.lane.startsWith('conversation:') ? finalConversation(moved, Number(event.lane.slice('conversation:'.length))) : undefined;
     for (const [i, key] of event.keys.entries()) {
       const thread = found.get(key) ?? event.threads?.[i];
       const content = event.h?.[i];
@@ -57,6 +63,7 @@ export function* landedNotes(path: string, options: { readonly merges?: boolean 
         ...(thread === undefined ? {} : { thread }),
         ...(content === undefined ? {} : { content }),
         ...(from === undefined ? {} : { mergedFrom: from }),
+        ...(via === undefined ? {} : { via }),
         step: event.step,
         kind: event.kind,
       };

@@ -11,6 +11,8 @@ export interface LaneRecord {
   lastPart?: number;
   /** Continuations created from an existing conversation, and whether the original links to them. */
   readonly continuations: Map<number, { linkFrom: number; linked: boolean }>;
+  /** Its parts are side conversations (DESIGN §11): one side note links them all. */
+  side?: boolean;
 }
 
 export type ByTarget = Record<TargetKind, number>;
@@ -144,7 +146,7 @@ const KINDS = STEP_KINDS.map((kind) => [kind, bytes(`${kind}","lane":"`)] as con
 const TICKET_LANE = bytes('ticket:');
 const KEYS = bytes(',"keys":[');
 /** The fields after a `done`'s keys that build a lane's history, at these indexes of what the cursor reads. */
-const LANE_FIELDS = ['"conversation":', '"linkFrom":', '"continuation":'].map(bytes);
+const LANE_FIELDS = ['"conversation":', '"linkFrom":', '"continuation":', '"sideOf":'].map(bytes);
 
 /** The step kind the cursor is at, with the start of the lane after it, stepped over. */
 function readKind(cursor: LineCursor): StepKind | undefined {
@@ -153,7 +155,7 @@ function readKind(cursor: LineCursor): StepKind | undefined {
 }
 
 /** What a `done` tells about its lane's history. */
-type LaneFields = Pick<DoneEvent, 'kind' | 'lane' | 'conversation' | 'linkFrom' | 'continuation'>;
+type LaneFields = Pick<DoneEvent, 'kind' | 'lane' | 'conversation' | 'linkFrom' | 'continuation' | 'sideOf'>;
 
 /** The step table is compacted no smaller than this. */
 const MIN_STEPS = 1 << 10;
@@ -300,6 +302,7 @@ export function replayCheckpoint(path: string): ReplayedState {
     const conversation = fields[0] ?? Number.NaN;
     const linkFrom = fields[1] ?? Number.NaN;
     const continuation = fields[2] ?? Number.NaN;
+    const sideOf = fields[3] ?? Number.NaN;
     if (kind !== 'add-note' && Number.isNaN(conversation)) return false;
     pending.settleBytes(buffer, stepStart, stepEnd);
     const tag = doneTag(kind, target);
@@ -312,6 +315,7 @@ export function replayCheckpoint(path: string): ReplayedState {
         conversation,
         ...(Number.isNaN(linkFrom) ? {} : { linkFrom }),
         ...(Number.isNaN(continuation) ? {} : { continuation }),
+        ...(Number.isNaN(sideOf) ? {} : { sideOf }),
       });
     }
     return true;
@@ -400,9 +404,12 @@ function recordLane(lanes: Map<string, LaneRecord>, event: LaneFields): void {
   if (event.kind === 'create-conversation') {
     lane.partsCreated++;
     lane.lastPart = event.conversation;
+    if (event.sideOf !== undefined) lane.side = true;
     if (event.linkFrom !== undefined) lane.continuations.set(event.conversation, { linkFrom: event.linkFrom, linked: false });
   } else {
     const continuation = event.continuation === undefined ? undefined : lane.continuations.get(event.continuation);
     if (continuation) continuation.linked = true;
+    // One side note links every side conversation the lane had.
+    if (continuation && lane.side === true) for (const part of lane.continuations.values()) part.linked = true;
   }
 }

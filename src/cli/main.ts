@@ -27,6 +27,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         verbose: { type: 'boolean', default: false },
         port: { type: 'string', default: '8080' },
         seed: { type: 'string' },
+        from: { type: 'string' },
+        out: { type: 'string' },
+        since: { type: 'string' },
+        'api-url': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -41,7 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === undefined) {
-    err(`hs-import: which command? plan, fetch-attachments, run, status, verify or simulate\n\n${HELP}`);
+    err(`hs-import: which command? export, plan, fetch-attachments, run, status, verify or simulate\n\n${HELP}`);
     return EXIT.badConfig;
   }
   try {
@@ -50,6 +54,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...(values.only === undefined ? {} : { only: values.only.split(',').map((s) => s.trim()).filter(Boolean) }),
     };
     switch (command) {
+      case 'export': {
+        const { exportCommand } = await import('./commands/export.ts');
+        return await exportCommand({ from: values.from, out: values.out, since: values.since, apiUrl: values['api-url'] });
+      }
       case 'plan': {
         const { planCommand } = await import('./commands/plan.ts');
         return await planCommand(values.config, { ...selection, checkRemote: values['check-remote'], delta: values.delta });

@@ -29,7 +29,7 @@ export type AccountPlan = keyof typeof PLAN_BUDGETS;
 const positiveInt = z.number().int().positive();
 
 const sourceSchema = z.strictObject({
-  format: z.enum(['csv', 'jsonl', 'zendesk', 'freshdesk', 'intercom']),
+  format: z.enum(['csv', 'jsonl', 'zendesk', 'freshdesk', 'freshdesk-xml', 'intercom']),
   path: z.string().min(1),
   columns: z.partialRecord(z.enum(CANONICAL_FIELDS), z.string().min(1)).optional(),
   delimiter: z.string().length(1).optional(),
@@ -113,6 +113,12 @@ const policySchema = z
     threads: z.enum(['notes', 'native']).default('notes'),
     /** A linked file that could not be fetched: "note" imports the message with a line naming it, "reject" rejects the message. */
     missingAttachment: z.enum(['note', 'reject']).default('note'),
+    /**
+     * Notes for an existing conversation (DESIGN §11): into it ("append"), into a linked side
+     * conversation holding up to 100 a request ("side"), or side from `sideThreshold` notes on ("auto").
+     */
+    existing: z.enum(['append', 'side', 'auto']).default('append'),
+    sideThreshold: positiveInt.default(3),
   })
   .prefault({});
 

@@ -69,6 +69,17 @@ export function linkText(kind: 'continued-from' | 'continued-in', conversation: 
     : `<p><em>Imported history continues in <a href="${href}">conversation ${conversation}</a>: this one reached Help Scout's 100-thread limit.</em></p>`;
 }
 
+/**
+ * The one note an existing conversation gets when its imported history went into side
+ * conversations (DESIGN §11): where, and (when the plan knew) how many notes from when to when.
+ */
+export function sideLinkText(conversations: readonly number[], span: { readonly notes: number; readonly from: number; readonly to: number } | undefined): string {
+  const links = conversations.map((id) => `<a href="https://secure.helpscout.net/conversation/${id}">conversation ${id}</a>`).join(', ');
+  const day = (epoch: number): string => new Date(epoch * 1000).toISOString().slice(0, 10);
+  const what = span === undefined ? 'The imported history of this conversation' : `${span.notes} imported message${span.notes === 1 ? '' : 's'} of this conversation, ${day(span.from)} to ${day(span.to)},`;
+  return `<p><em>${what} ${conversations.length === 1 ? 'is' : 'are'} in ${links}.</em></p>`;
+}
+
 export interface CreateSpec {
   readonly subject: string;
   readonly customerEmail: string;

@@ -4,7 +4,7 @@ import type { RejectReason } from '../core/reject.ts';
 import { planLane, type LaneHistory } from '../plan/build-plan.ts';
 import type { ConversationFacts } from '../plan/facts.ts';
 import type { Lane, LaneTarget, LinkTarget, PlannedReject, Step } from '../plan/plan.ts';
-import { conversationBody, conversationThread, linkText, threadBody, type OutgoingThread, type Voice } from './bodies.ts';
+import { conversationBody, conversationThread, linkText, sideLinkText, threadBody, type OutgoingThread, type Voice } from './bodies.ts';
 import type { DeliveryContext } from './context.ts';
 import { textFingerprint } from './fingerprint.ts';
 import { Status } from './note-status.ts';
@@ -176,12 +176,15 @@ class LaneRunner {
       },
       threads,
     );
-    const linkFrom = this.steps.find((s) => s.kind === 'link-note' && s.continuation.kind === 'step' && s.continuation.step === step.id);
+    // Every side conversation is linked from its original (one side note for all); a continuation only when the plan links it.
+    const sideOf = step.side === true && this.target.kind === 'existing' ? this.target.facts.id : undefined;
+    const linkFrom = sideOf ?? this.steps.find((s): s is Step & { kind: 'link-note' } => s.kind === 'link-note' && s.continuation.kind === 'step' && s.continuation.step === step.id)?.conversation;
     const intent = this.intent(step, notes, {
       tag: step.tag,
       mailboxId: step.mailboxId,
       part: step.part,
-      ...(linkFrom?.kind === 'link-note' ? { linkFrom: linkFrom.conversation } : {}),
+      ...(linkFrom === undefined ? {} : { linkFrom }),
+      ...(sideOf === undefined ? {} : { sideOf }),
     });
     try {
       const result = await writeOnce(ctx, intent, () => ctx.client.createConversation(body));
@@ -191,7 +194,7 @@ class LaneRunner {
       this.history = { ...this.history, partsCreated: this.history.partsCreated + 1, lastPart: conversation };
       ctx.stats.createsDone++;
       for (const thread of threads.slice(back === undefined ? 0 : 1)) ctx.stats.threads[thread.type === 'reply' ? 'reply' : thread.type]++;
-      this.markDone(step, notes, conversation, [], result.kind, { part: step.part, ...(intent.linkFrom === undefined ? {} : { linkFrom: intent.linkFrom }) });
+      this.markDone(step, notes, conversation, [], result.kind, { part: step.part, ...(linkFrom === undefined ? {} : { linkFrom }), ...(sideOf === undefined ? {} : { sideOf }) });
       return { kind: 'next' };
     } catch (error) {
       if (error instanceof RequestTooLargeError) {
@@ -217,7 +220,7 @@ class LaneRunner {
     const continuation = this.resolveLink(step.continuation);
     if (continuation === undefined) return this.skipLink();
     const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const text = linkText('continued-in', continuation);
+    const text = step.side === undefined ? linkText('continued-in', continuation) : sideLinkText([continuation, ...this.resolvedLinks(step.side.more)], step.side.span);
     const intent = this.intent(step, [], { conversation: step.conversation, createdAt, fp: textFingerprint(text), continuation });
     try {
       const result = await writeOnce(ctx, intent, () => ctx.client.createNote(step.conversation, { text, imported: true, createdAt }));
@@ -319,11 +322,15 @@ class LaneRunner {
     return link.kind === 'conversation' ? link.id : this.created.get(link.step);
   }
 
+  private resolvedLinks(links: readonly LinkTarget[]): number[] {
+    return links.map((link) => this.resolveLink(link)).filter((id) => id !== undefined);
+  }
+
   private intent(step: Step, notes: readonly number[], extra: Partial<IntentEvent>): IntentEvent {
     return { t: 'intent', step: step.id, kind: step.kind, lane: this.lane.id, keys: notes.map((n) => this.ctx.table.key(n)), ...extra, ...contentOf(this.ctx.table, notes), at: Date.now() };
   }
 
-  private markDone(step: Step, notes: readonly number[], conversation: number, threads: readonly number[], via: 'ack' | 'reconciled', extra: { part?: number; linkFrom?: number } = {}): void {
+  private markDone(step: Step, notes: readonly number[], conversation: number, threads: readonly number[], via: 'ack' | 'reconciled', extra: { part?: number; linkFrom?: number; sideOf?: number } = {}): void {
     const { ctx } = this;
     ctx.store.append({
       t: 'done',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FileFingerprint, HeaderEvent } from '../checkpoint/events.ts';
 import type { ImportConfig } from '../config/load.ts';
 
@@ -13,10 +14,12 @@ export interface Fingerprints {
 /** What in the config changes what gets imported where (not rates, not report folders). */
 export function configSettings(config: ImportConfig): Record<string, unknown> {
   const { source, target, policy } = config;
+  // Left out at their default, so a checkpoint begun before side conversations existed resumes as it was.
+  const { existing, sideThreshold, ...before } = policy;
   return {
     source,
     target: { baseUrl: target.baseUrl, simulator: target.simulator, mailboxId: target.mailboxId, user: target.user, status: target.status },
-    policy,
+    policy: existing === 'append' ? before : policy,
   };
 }
 
@@ -24,7 +27,7 @@ export async function fingerprintsOf(config: ImportConfig): Promise<Fingerprints
   const settings = configSettings(config);
   const files: FileFingerprint[] = [];
   for (const path of [config.source.path, config.source.users, config.source.conversationMap]) {
-    if (path !== undefined && existsSync(path)) files.push(await fileFingerprint(path));
+    if (path !== undefined && existsSync(path)) for (const file of filesAt(path)) files.push(await fileFingerprint(file));
   }
   return {
     config: sha256(JSON.stringify(settings)),
@@ -32,6 +35,15 @@ export async function fingerprintsOf(config: ImportConfig): Promise<Fingerprints
     settings,
     files,
   };
+}
+
+/** The file, or the files of a folder (an unpacked Freshdesk account export), by name. */
+function filesAt(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(path, entry.name))
+    .sort();
 }
 
 /** The bytes of one input file: a resumed run must read the same export. */

@@ -7,7 +7,8 @@ import type { Origin, Reject } from '../core/reject.ts';
 import { Status } from '../deliver/note-status.ts';
 import { resolveConversation } from '../deliver/resolve-conversation.ts';
 import type { ClientStats } from '../helpscout/client.ts';
-import { buildPlan } from '../plan/build-plan.ts';
+import { buildPlan, type PlanInput } from '../plan/build-plan.ts';
+import { priceExistingModes, type ExistingMode, type ExistingModes } from '../plan/existing-modes.ts';
 import { assumedFacts, type ConversationFacts } from '../plan/facts.ts';
 import { largestLanes } from '../plan/largest-lanes.ts';
 import type { PlanCounts, PlannedReject } from '../plan/plan.ts';
@@ -66,6 +67,8 @@ export interface PlanResult {
   readonly timeline?: Timeline;
   /** With `source.attachments`: the export's linked files by what the store has (DESIGN §9). */
   readonly attachments?: LinkTally['counts'];
+  /** DESIGN §11: append, side and auto priced for the existing conversations, with the whole import's units and minutes under each. */
+  readonly existingModes?: ExistingModes & { readonly configured: ExistingMode; readonly estimates: Readonly<Record<ExistingMode, { readonly units: number; readonly minutesByPlan: Readonly<Record<AccountPlan, number>> }>> };
 }
 
 /** `hs-import plan`: a true dry run. No writes, ever; no network at all unless `checkRemote`. */
@@ -105,7 +108,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
       await target.close();
     }
   }
-  const plan = buildPlan({
+  const planInput: PlanInput = {
     table,
     isSettled: settled,
     facts: (id) => facts.get(id) ?? assumedFacts(id),
@@ -114,8 +117,9 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
       return lane && { partsCreated: lane.partsCreated, ...(lane.lastPart === undefined ? {} : { lastPart: lane.lastPart }), pendingLinks: [] };
     },
     ...(selected ? { selected } : {}),
-    options: { importId: replay.header?.importId ?? 'plan', mailboxId: config.target.mailboxId, overflow: config.policy.overflow, maxRequestBytes: config.target.maxRequestBytes },
-  });
+    options: { importId: replay.header?.importId ?? 'plan', mailboxId: config.target.mailboxId, overflow: config.policy.overflow, maxRequestBytes: config.target.maxRequestBytes, existing: config.policy.existing, sideThreshold: config.policy.sideThreshold },
+  };
+  const plan = buildPlan(planInput);
   const delta = options.delta === true ? deltaSummary(table, config.checkpoint, (note) => status[note] === Status.Done, (note) => !settled(note) && (!selected || selected(note))) : undefined;
   let settledBefore = 0;
   for (let note = 0; note < table.size; note++) if (settled(note)) settledBefore++;
@@ -131,6 +135,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
   const units = lookups + 2 * writes;
   const perMinute = (budget: number): number => units / budget;
   const unitsPerMinute = (config.budget.units * 60_000) / config.budget.windowMs;
+  const existingModes = modesPriced(priceExistingModes(planInput, plan.lanes), config.policy.existing, units);
   return {
     simulated,
     offline: !options.checkRemote,
@@ -147,6 +152,7 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
     },
     unitsPerMinute,
     ...(config.source.attachments === undefined ? {} : { attachments: tally.counts }),
+    ...(existingModes === undefined ? {} : { existingModes }),
     rejects: indexed.rejects,
     plannedRejects: plan.rejects.map((r) => {
       const key = table.key(r.note);
@@ -159,4 +165,16 @@ export async function planImport(config: ImportConfig, options: PlanImportOption
     notesPerConversation: notesPerConversation(plan.lanes),
     timeline: createdAtTimeline(table.size, (note) => table.epoch(note)),
   };
+}
+
+/** The whole import's units under each mode: the same but for the existing conversations' writes (2 units each). */
+function modesPriced(modes: ExistingModes, configured: ExistingMode, units: number): PlanResult['existingModes'] {
+  if (modes.conversations === 0) return undefined;
+  const now = modes.modes.find((m) => m.mode === configured)?.writes ?? 0;
+  const estimate = (writes: number): { units: number; minutesByPlan: Record<AccountPlan, number> } => {
+    const u = units + 2 * (writes - now);
+    return { units: u, minutesByPlan: { standard: u / PLAN_BUDGETS.standard, plus: u / PLAN_BUDGETS.plus, pro: u / PLAN_BUDGETS.pro } };
+  };
+  const by = (mode: ExistingMode): number => modes.modes.find((m) => m.mode === mode)?.writes ?? 0;
+  return { ...modes, configured, estimates: { append: estimate(by('append')), side: estimate(by('side')), auto: estimate(by('auto')) } };
 }

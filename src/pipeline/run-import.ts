@@ -171,7 +171,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
       progress(options, 'lookup', 0, 0, 0, client.stats.rateLimited, false);
       const facts = await lookupFacts(client, table, outcome, selected, lastPartsOf(table, (note) => outcome.status[note] === Status.Pending && (!selected || selected(note)), replay), store, config.target.concurrency);
       const history = laneHistory(replay);
-      const planOptions = { importId, mailboxId: config.target.mailboxId, overflow: config.policy.overflow, maxRequestBytes: config.target.maxRequestBytes };
+      const planOptions = { importId, mailboxId: config.target.mailboxId, overflow: config.policy.overflow, maxRequestBytes: config.target.maxRequestBytes, existing: config.policy.existing, sideThreshold: config.policy.sideThreshold };
       const lookedUp = (id: number): ConversationFacts => facts.get(id) ?? { kind: 'not-found', requested: id };
       const plan = buildPlan({
         table,
@@ -179,6 +179,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         facts: lookedUp,
         history,
         ...(selected ? { selected } : {}),
+        owedLinks: owedLinks(replay),
         options: planOptions,
       });
       for (const r of plan.rejects) {
@@ -298,11 +299,16 @@ function notesByTarget(table: NoteTable): Record<TargetKind, number> {
   return counts;
 }
 
+/** Lanes whose original still waits for a link note to a conversation the import created. */
+function owedLinks(replay: ReplayedState): string[] {
+  return [...replay.lanes].filter(([, lane]) => [...lane.continuations.values()].some((c) => !c.linked)).map(([id]) => id);
+}
+
 function laneHistory(replay: ReplayedState): (laneId: string) => LaneHistory | undefined {
   return (laneId) => {
     const lane = replay.lanes.get(laneId);
     if (!lane) return undefined;
     const pendingLinks = [...lane.continuations].filter(([, c]) => !c.linked).map(([id]) => id);
-    return { partsCreated: lane.partsCreated, ...(lane.lastPart === undefined ? {} : { lastPart: lane.lastPart }), pendingLinks };
+    return { partsCreated: lane.partsCreated, ...(lane.lastPart === undefined ? {} : { lastPart: lane.lastPart }), pendingLinks, ...(lane.side === true ? { side: true } : {}) };
   };
 }

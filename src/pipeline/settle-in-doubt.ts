@@ -55,6 +55,7 @@ function doneFromIntent(intent: IntentEvent, conversation: number, threads: read
     ...(threads ? { threads } : {}),
     ...(intent.part === undefined ? {} : { part: intent.part }),
     ...(intent.linkFrom === undefined ? {} : { linkFrom: intent.linkFrom }),
+    ...(intent.sideOf === undefined ? {} : { sideOf: intent.sideOf }),
     ...(intent.continuation === undefined ? {} : { continuation: intent.continuation }),
     via: 'reconciled',
     ...(intent.h === undefined ? {} : { h: intent.h }),

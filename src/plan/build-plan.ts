@@ -10,6 +10,10 @@ export interface PlanOptions {
   readonly mailboxId: number;
   readonly overflow: 'continue' | 'reject';
   readonly maxRequestBytes: number;
+  /** DESIGN §11: an existing conversation's notes into it, or into a linked side conversation (append when absent). */
+  readonly existing?: 'append' | 'side' | 'auto';
+  /** With "auto": side from this many notes for one conversation on. */
+  readonly sideThreshold?: number;
 }
 
 /** What earlier runs already created for a lane (from the checkpoint). */
@@ -19,6 +23,8 @@ export interface LaneHistory {
   readonly lastPart?: number;
   /** Continuations created whose link note in the original has not been posted yet. */
   readonly pendingLinks: readonly number[];
+  /** The lane's parts are side conversations (DESIGN §11): what is owed is one side note. */
+  readonly side?: boolean;
 }
 
 export interface PlanInput {
@@ -29,6 +35,11 @@ export interface PlanInput {
   readonly history?: (laneId: string) => LaneHistory | undefined;
   /** Only these notes (e.g. `--limit`/`--only`); all when absent. */
   readonly selected?: (note: number) => boolean;
+  /**
+   * Lanes of existing conversations that still owe a link note (a side note, or a continuation's
+   * link) after a run was killed: planned even when none of their notes is left to send.
+   */
+  readonly owedLinks?: readonly string[];
   readonly options: PlanOptions;
 }
 
@@ -68,6 +79,14 @@ export function buildPlan(input: PlanInput): Plan {
     }
     laneOf[note] = lane;
     pending++;
+  }
+
+  for (const id of input.owedLinks ?? []) {
+    const original = Number(id.slice('conversation:'.length));
+    if (laneNumber.has(id) || !id.startsWith('conversation:') || !Number.isSafeInteger(original)) continue;
+    laneNumber.set(id, laneTargets.length);
+    // Its link is a courtesy: a conversation merged since turns it down (404) and the link is skipped.
+    laneTargets.push({ kind: 'existing', facts: { kind: 'found', requested: original, id: original, threads: 0 } });
   }
 
   // Grouped by lane in one counting pass (source order kept within a lane), then each lane
@@ -216,16 +235,25 @@ export function planLane(input: PlanInput, id: string, target: LaneTarget, notes
   let overflow = notes;
   let backLink: LinkTarget | undefined = history.lastPart === undefined ? undefined : { kind: 'conversation', id: history.lastPart };
   let linkFromOriginal: number | undefined;
+  // A side conversation is begun once, when the lane has none yet; later notes go on in its chain.
+  const side = target.kind === 'existing' && history.partsCreated === 0 && goesSide(options, notes.length);
   if (target.kind === 'existing') {
     const original = target.facts.id;
-    for (const continuation of history.pendingLinks) {
-      steps.push({ kind: 'link-note', id: `link:${original}:${continuation}`, conversation: original, continuation: { kind: 'conversation', id: continuation } });
+    const [first, ...more] = history.pendingLinks.map((id): LinkTarget => ({ kind: 'conversation', id }));
+    if (history.side === true && first !== undefined) {
+      steps.push({ kind: 'link-note', id: `side-link:${original}:${history.pendingLinks.join(',')}`, conversation: original, continuation: first, side: { more } });
+    } else {
+      for (const continuation of history.pendingLinks) {
+        steps.push({ kind: 'link-note', id: `link:${original}:${continuation}`, conversation: original, continuation: { kind: 'conversation', id: continuation } });
+      }
     }
   }
   // Notes go on in the lane's newest conversation while it has room: the original, or (in a
   // delta, or a resume) the last one the import created for the lane, with its thread count read
-  // again since agents may have replied there. Only overflow makes a continuation.
-  const into = chainEnd(input, target, history);
+  // again since agents may have replied there. Only overflow makes a continuation, unless the
+  // lane's history goes into a side conversation from the start.
+  const into = side ? undefined : chainEnd(input, target, history);
+  if (side) backLink = { kind: 'conversation', id: target.facts.id };
   if (into !== undefined) {
     const capacity = capacityOf(into);
     const fitsAll = notes.length <= capacity;
@@ -254,6 +282,7 @@ export function planLane(input: PlanInput, id: string, target: LaneTarget, notes
   const firstPartTakesAll = target.kind === 'new' && history.partsCreated === 0;
   const batches = chunkNotes(overflow, MAX_THREADS_PER_CREATE - 1, options.maxRequestBytes, (n) => table.bytes(n), firstPartTakesAll ? MAX_THREADS_PER_CREATE : MAX_THREADS_PER_CREATE - 1);
   let part = history.partsCreated + (target.kind === 'existing' ? 1 : 0);
+  const sideParts: LinkTarget[] = [];
   for (const batch of batches) {
     part++;
     const stepId = `create:${id}:${table.key(batch[0] ?? 0)}`;
@@ -262,19 +291,42 @@ export function planLane(input: PlanInput, id: string, target: LaneTarget, notes
       id: stepId,
       part,
       notes: batch,
-      subject: part === 1 ? subject : `${subject} (continued, part ${part})`,
+      subject: side ? sideSubject(subject, sideParts.length + 1) : part === 1 ? subject : `${subject} (continued, part ${part})`,
       customerEmail: customerEmail ?? '',
       mailboxId,
       tag: tagFor(options.importId, stepId),
       ...(backLink === undefined ? {} : { backLink }),
+      ...(side ? { side: true } : {}),
     });
     if (linkFromOriginal !== undefined) {
       steps.push({ kind: 'link-note', id: `link:${linkFromOriginal}:${stepId}`, conversation: linkFromOriginal, continuation: { kind: 'step', step: stepId } });
       linkFromOriginal = undefined;
     }
+    if (side) sideParts.push({ kind: 'step', step: stepId });
     backLink = { kind: 'step', step: stepId };
   }
+  // One note in the original, once every side conversation exists: where its history went.
+  const [firstSide, ...moreSides] = sideParts;
+  if (side && firstSide?.kind === 'step') {
+    steps.push({
+      kind: 'link-note',
+      id: `side-link:${target.facts.id}:${firstSide.step}`,
+      conversation: target.facts.id,
+      continuation: firstSide,
+      side: { more: moreSides, span: { notes: overflow.length, from: table.epoch(overflow[0] ?? 0), to: table.epoch(overflow[overflow.length - 1] ?? 0) } },
+    });
+  }
   return { id, target, notes, steps };
+}
+
+/** Whether an existing conversation with this many notes to receive gets a side conversation. */
+export function goesSide(options: PlanOptions, notes: number): boolean {
+  if (options.existing === 'side') return true;
+  return options.existing === 'auto' && notes >= (options.sideThreshold ?? 3);
+}
+
+function sideSubject(subject: string, part: number): string {
+  return part === 1 ? `History: ${subject}` : `History: ${subject} (part ${part})`;
 }
 
 /**

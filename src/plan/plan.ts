@@ -24,6 +24,8 @@ export type Step =
       readonly tag: string;
       /** A first thread pointing back at the conversation this one continues. */
       readonly backLink?: LinkTarget;
+      /** A side conversation holding an existing conversation's imported history (DESIGN §11). */
+      readonly side?: boolean;
     }
   | {
       readonly kind: 'link-note';
@@ -31,6 +33,8 @@ export type Step =
       /** The original conversation that gets a note pointing at its continuation. */
       readonly conversation: number;
       readonly continuation: LinkTarget;
+      /** A side note (DESIGN §11): every side conversation, and the notes there when the plan knows them. */
+      readonly side?: { readonly more: readonly LinkTarget[]; readonly span?: { readonly notes: number; readonly from: number; readonly to: number } };
     };
 
 /** One lane: the notes of one target, delivered in order, one request at a time. */

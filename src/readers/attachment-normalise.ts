@@ -3,8 +3,9 @@ import type { SourceAttachment } from './source-note.ts';
 /**
  * One attachment from any export, whatever its key names: canonical `{fileName, mimeType,
  * path|data|url, size}`, Zendesk `{file_name, content_url, content_type, size}`, Freshdesk
- * `{name, attachment_url, content_type, size|file_size}`, Intercom `{name, url, content_type,
- * filesize}`. A bare string is a path, or a URL when it has a scheme.
+ * `{name, attachment_url, content_type, size|file_size}` (its account export and v1 API:
+ * `{content_file_name, content_content_type, content_file_size, attachment_url}`), Intercom
+ * `{name, url, content_type, filesize}`. A bare string is a path, or a URL when it has a scheme.
  * Returns undefined for entries that carry nothing importable (deleted, no location).
  */
 export function normaliseAttachment(value: unknown): SourceAttachment | undefined {
@@ -20,9 +21,9 @@ export function normaliseAttachment(value: unknown): SourceAttachment | undefine
   const data = text(o.data);
   const url = text(o.url) ?? text(o.content_url) ?? text(o.mapped_content_url) ?? text(o.attachment_url);
   if (path === undefined && data === undefined && url === undefined) return undefined;
-  const fileName = text(o.fileName) ?? text(o.file_name) ?? text(o.filename) ?? text(o.name);
-  const mimeType = text(o.mimeType) ?? text(o.content_type) ?? text(o.contentType);
-  const size = count(o.size) ?? count(o.file_size) ?? count(o.filesize);
+  const fileName = text(o.fileName) ?? text(o.file_name) ?? text(o.filename) ?? text(o.name) ?? text(o.content_file_name);
+  const mimeType = text(o.mimeType) ?? text(o.content_type) ?? text(o.contentType) ?? text(o.content_content_type);
+  const size = count(o.size) ?? count(o.file_size) ?? count(o.filesize) ?? count(o.content_file_size);
   return {
     ...(fileName === undefined ? {} : { fileName }),
     ...(mimeType === undefined ? {} : { mimeType }),

@@ -7,7 +7,7 @@ import { textChunks, type TextEncoding } from './text-chunks.ts';
 /** One record of a JSON export, or why it could not be read. `at` is its line (NDJSON) or record number (JSON text). */
 export type JsonRecord =
   | { readonly kind: 'value'; readonly value: unknown; readonly at: number }
-  | { readonly kind: 'error'; readonly reason: 'invalid_json' | 'invalid_encoding'; readonly message: string; readonly at: number; readonly raw: string };
+  | { readonly kind: 'error'; readonly reason: 'invalid_json' | 'invalid_encoding' | 'invalid_record'; readonly message: string; readonly at: number; readonly raw: string };
 
 export interface JsonRecordOptions {
   readonly encoding: TextEncoding;

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { PlanResult } from '../pipeline/plan-import.ts';
 import type { WrittenReport } from './run-report.ts';
 import { planHtml } from './html/plan-page.ts';
-import { mdTable, minutesText, rejectsByReason, simulatedTag, deltaSection, authorsSection, requestRows, durationRows } from './summary.ts';
+import { mdTable, minutesText, rejectsByReason, simulatedTag, deltaSection, authorsSection, existingModesSection, requestRows, durationRows } from './summary.ts';
 
 /** plan.json and plan.md: what a run would do, what it costs and how long it takes. */
 export function writePlanReport(dir: string, result: PlanResult, firstRejects = 20): WrittenReport {
@@ -30,6 +30,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
   const delta = deltaSection(result.delta, tag);
   const source = result.authors.usersFrom === 'help-scout' ? `matched against ${result.authors.usersListed ?? 0} Help Scout users and source.userMap` : result.authors.usersFrom === 'user-map-only' ? 'offline: matched through source.userMap alone; --check-remote reads the users' : 'offline: no source.userMap; --check-remote reads the users';
   const authors = authorsSection(result.authors, tag, source);
+  const existing = existingModesSection(result.existingModes, tag);
   const json = {
     simulated: result.simulated,
     offline: result.offline,
@@ -47,6 +48,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     unitsPerMinute: result.unitsPerMinute,
     ...(result.remoteRequests ? { remoteRequests: result.remoteRequests } : {}),
     ...(result.attachments ? { attachments: result.attachments } : {}),
+    ...(result.existingModes ? { existingModes: result.existingModes } : {}),
     largestConversations: result.largestLanes,
     rejectsByReason: reasons,
     firstRejects: first,
@@ -57,6 +59,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     `requests${tag}: ${e.requests.total} (${e.requests.lookups} lookups, ${e.requests.addNote} notes, ${e.requests.createConversation} creates, ${e.requests.linkNote} links) = ${e.units} rate units`,
     `estimate${tag}: ${minutesText(e.minutes)} at ${result.unitsPerMinute} units/min (standard ${minutesText(e.minutesByPlan.standard)}, plus ${minutesText(e.minutesByPlan.plus)}, pro ${minutesText(e.minutesByPlan.pro)})`,
     ...delta.line,
+    ...existing.line,
     ...authors.line,
     ...(result.attachments ? [`attachments${tag}: ${result.attachments.links} linked files, ${result.attachments.stored} stored, ${result.attachments.notStoredYet} not stored yet (hs-import fetch-attachments), ${result.attachments.failed} failed`] : []),
     ...reasons.map((r) => `rejected${tag}: ${r.count} × ${r.reason}`),
@@ -101,6 +104,7 @@ export function writePlanReport(dir: string, result: PlanResult, firstRejects = 
     '',
     'A write (note, conversation, link) costs 2 rate units, a GET 1. Other apps on the account spend the same budget.',
     '',
+    ...existing.md,
     '## Largest conversations',
     '',
     result.largestLanes.length === 0 ? 'None.' : mdTable(['conversation', 'notes', 'requests'], result.largestLanes.map((l) => [l.lane, l.notes, l.requests])),

@@ -2,7 +2,7 @@ import type { AuthorsSummary } from '../authors/authors-summary.ts';
 import type { DeltaSummary } from '../pipeline/delta.ts';
 import type { Reject } from '../core/reject.ts';
 import { PLAN_BUDGETS } from '../config/schema.ts';
-import type { Estimate } from '../pipeline/plan-import.ts';
+import type { Estimate, PlanResult } from '../pipeline/plan-import.ts';
 
 /** Rejects counted by reason, with the first few examples of each, for reports. */
 export function rejectsByReason(rejects: readonly Pick<Reject, 'reason' | 'message' | 'origin' | 'ticket' | 'id'>[], examples = 3): { reason: string; count: number; examples: string[] }[] {
@@ -67,6 +67,28 @@ export function deltaSection(delta: DeltaSummary | undefined, tag: string): { li
       ),
       '',
       changed.length === 0 ? 'No imported note changed at the source.' : `Changed since import (\`ticket:note\`${changed.length > shown.length ? `, first ${shown.length} of ${changed.length}; all in the JSON report` : ''}): ${shown.map((c) => `${c.ticket}:${c.note}`).join(', ')}`,
+      '',
+    ],
+  };
+}
+
+/** DESIGN §11: append, side and auto side by side for the existing conversations, in requests and time. */
+export function existingModesSection(modes: PlanResult['existingModes'], tag: string): { line: string[]; md: string[] } {
+  if (modes === undefined) return { line: [], md: [] };
+  const label = (mode: string): string => (mode === modes.configured ? `${mode} (configured)` : mode);
+  const rows = modes.modes.map((m) => {
+    const e = modes.estimates[m.mode];
+    return [label(m.mode), m.writes, m.side, (m.writes / Math.max(1, modes.notes)).toFixed(3), e.units, minutesText(e.minutesByPlan.standard), minutesText(e.minutesByPlan.plus), minutesText(e.minutesByPlan.pro)];
+  });
+  const line = modes.modes.map((m) => `${m.mode} ${m.writes} writes, pro ${minutesText(modes.estimates[m.mode].minutesByPlan.pro)}`).join('; ');
+  return {
+    line: [`existing${tag}: ${modes.notes} notes for ${modes.conversations} existing conversations: ${line} (policy.existing "${modes.configured}")`],
+    md: [
+      '## Existing conversations: append or side conversation',
+      '',
+      `${modes.notes} notes go to ${modes.conversations} existing conversations. \`policy.existing\`: "append" writes each note into the conversation (one request a note); "side" puts its history in a linked side conversation (up to 100 notes a request, plus one link note in the original); "auto" goes side from \`policy.sideThreshold\` notes on. Durations are for the whole import.`,
+      '',
+      mdTable(['policy.existing', 'writes for existing conversations', 'side conversations begun', 'requests a note', 'rate units (whole import)', 'standard', 'plus', 'pro'], rows),
       '',
     ],
   };

@@ -30,6 +30,11 @@ export interface ExportBatch {
   /** For the progress bar and the report. */
   readonly tickets: number;
   readonly messages: number;
+  /**
+   * What the walk could not do and the user must know, for the report (e.g. Freshdesk: more
+   * tickets updated in one second than its listing serves): never a silent cut.
+   */
+  readonly warnings?: readonly string[];
 }
 
 /** One answer of the source API, body parsed. */
@@ -46,6 +51,8 @@ export interface SourceResponse {
  */
 export interface SourceHttp {
   get(pathOrUrl: string, query?: Readonly<Record<string, string | number | undefined>>): Promise<SourceResponse>;
+  /** A JSON body POSTed for a read (Intercom's `POST /conversations/search`): paced and retried like `get`. */
+  post(pathOrUrl: string, body: unknown): Promise<SourceResponse>;
 }
 
 /** How a platform states its budget in its headers (each platform file exports one). */
@@ -54,6 +61,12 @@ export interface RateHeaders {
   remaining(headers: SourceResponse['headers']): number | undefined;
   /** Milliseconds until the window resets / the 429 may be retried, if the platform says. */
   resetInMs(headers: SourceResponse['headers'], now: number): number | undefined;
+  /**
+   * The window's length, for a platform whose successful answers never say when the window
+   * resets (Freshdesk: only `Retry-After` on the 429); the client then waits this long from the
+   * window's start once `remaining` is 0. Default 60 s.
+   */
+  readonly windowMs?: number;
 }
 
 export interface WalkOptions {
@@ -62,6 +75,12 @@ export interface WalkOptions {
   /** `--since`: only what was created or updated at or after it. */
   readonly since: Date | undefined;
   readonly signal: AbortSignal;
+  /**
+   * The values already in one of `files` (what earlier batches wrote, after the runner truncated
+   * the file back on resume), for a walk that writes a side-loaded record once per export
+   * (Zendesk users, Intercom contacts) and must not write it again after a kill.
+   */
+  readonly written?: (file: string) => AsyncIterable<unknown>;
 }
 
 export interface PlatformExport {
@@ -73,6 +92,8 @@ export interface PlatformExport {
   readonly baseUrl: string;
   /** The `Authorization` value for the API (never written anywhere). */
   readonly authorization: string;
+  /** Further headers every API request carries (Intercom's `Intercom-Version`); never a secret. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Hosts whose attachment links get `authorization` (the platform's own), for `source.attachments.hosts`. */
   readonly attachmentHosts: readonly string[];
   /** Whether attachment links need the API credential (Zendesk's do; presigned links do not). */

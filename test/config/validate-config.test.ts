@@ -36,7 +36,7 @@ describe('config validation', () => {
     expect(config.checkpoint).toBe(join(dir, '.hs-import/checkpoint.jsonl'));
     expect(config.target.plan).toBe('standard');
     expect(config.budget).toEqual({ units: 200, windowMs: 60_000 });
-    expect(config.policy).toEqual({ overflow: 'continue', tooOld: 'continue', invalid: 'reject', threads: 'notes', missingAttachment: 'note' });
+    expect(config.policy).toEqual({ overflow: 'continue', tooOld: 'continue', invalid: 'reject', threads: 'notes', missingAttachment: 'note', existing: 'append', sideThreshold: 3 });
   });
 
   it('takes the budget from requestsPerMinute over the plan', () => {
@@ -62,7 +62,7 @@ describe('config validation', () => {
 
   it('lists the allowed values of a bad enum', () => {
     expect(problemsOf({ ...valid, source: { ...valid.source, format: 'xlsx' } })).toEqual([
-      'source.format: must be one of "csv", "jsonl", "zendesk", "freshdesk", "intercom"; got "xlsx"',
+      'source.format: must be one of "csv", "jsonl", "zendesk", "freshdesk", "freshdesk-xml", "intercom"; got "xlsx"',
     ]);
   });
 

@@ -17,3 +17,10 @@ describe('the same in policy.threads "native": customer threads, replies and not
     await killRepeatedlyAndCheck({ seed: 53, kills: 8, threads: 'native' });
   });
 });
+
+describe('the same with policy.existing "side": history of existing conversations in linked side conversations', () => {
+  it('seed 71: every note lands exactly once, in a side conversation, and each original gets one side note', { timeout: 300_000 }, async () => {
+    // Few writes (a create and a link per conversation): lost responses are made likelier so some are met.
+    await killRepeatedlyAndCheck({ seed: 71, kills: 8, existing: 'side', scale: 2, lostResponseRate: 0.3 });
+  });
+});

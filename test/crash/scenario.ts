@@ -180,7 +180,9 @@ export function expectCleanExit(exit: ChildExit): void {
   if (exit.code !== 0) throw new Error(`the CLI exited with ${exit.code ?? exit.signal ?? '?'}:\n${exit.stderr}\n${exit.stdout}`);
 }
 
-const LINK_NOTE = /^<p><em>Imported history continue/;
+/** Continuation links, a side conversation's back-link, and the one side note in an original (DESIGN §11). */
+const LINK_NOTE = /^<p><em>(Imported history continue|\d+ imported messages? of this conversation|The imported history of this conversation)/;
+const SIDE_NOTE = /^<p><em>(\d+ imported messages? of this conversation|The imported history of this conversation)/;
 
 /**
  * Checked against the input, not the log: every source note is in Help Scout exactly once, in
@@ -204,6 +206,9 @@ export function expectEveryNoteExactlyOnce(sim: RunningSimulator, rows: readonly
   expect(foreign, 'imported notes that are not in the input').toEqual([]);
   const duplicateLinks = [...where].filter(([body, list]) => LINK_NOTE.test(body) && list.length > 1).map(([body]) => body);
   expect(duplicateLinks, 'link notes posted twice').toEqual([]);
+  // A resumed side note may word itself differently: at most one per original, whatever it says.
+  const sideNotes = [...sim.state.conversations.values()].filter((c) => c.threads.filter((t) => t.imported && SIDE_NOTE.test(t.body)).length > 1).map((c) => c.id);
+  expect(sideNotes, 'conversations with more than one side note').toEqual([]);
 
   const missing = rows.filter((r) => !where.has(r.text)).map((r) => `${r.ticket}:${r.id}`);
   const twice = rows.filter((r) => (where.get(r.text)?.length ?? 0) > 1).map((r) => `${r.ticket}:${r.id} ×${where.get(r.text)?.length ?? 0}`);
@@ -241,14 +246,26 @@ function expectThreadTypes(sim: RunningSimulator, rows: readonly NoteRow[]): voi
   expect(wrong, 'messages stored as another thread type').toEqual([]);
 }
 
+/** Every existing conversation the export names got exactly one side note, and none of the input's notes. */
+function expectSideConversations(sim: RunningSimulator, rows: readonly NoteRow[]): void {
+  const originals = new Set(rows.map((r) => r.conversation).filter((c) => c !== undefined).map(Number));
+  const texts = new Set(rows.map((r) => r.text));
+  for (const id of originals) {
+    const threads = sim.state.conversations.get(id)?.threads.filter((t) => t.imported) ?? [];
+    expect(threads.filter((t) => texts.has(t.body)), `conversation ${id} got no note itself`).toEqual([]);
+    expect(threads.filter((t) => SIDE_NOTE.test(t.body)), `conversation ${id} has one side note`).toHaveLength(1);
+  }
+}
+
 /**
  * The crash test proper: an import with latency and lost-response-after-commit faults, killed
  * `kills` times and run to completion, then checked against its input.
  */
-export async function killRepeatedlyAndCheck(options: { seed: number; kills: number; scale?: number; lostResponseRate?: number; threads?: 'native' }): Promise<void> {
+export async function killRepeatedlyAndCheck(options: { seed: number; kills: number; scale?: number; lostResponseRate?: number; threads?: 'native'; existing?: 'side' }): Promise<void> {
   const rows = options.threads === 'native' ? asConversation(crashRows(options.scale)) : crashRows(options.scale);
   const faults = { seed: options.seed, latencyMs: 5, jitterMs: 25, lostResponseRate: options.lostResponseRate ?? 0.1, on: 'writes' as const };
-  const env = await crashEnv(rows, { ...CRASH_SEED, faults }, {}, options.threads === undefined ? {} : { threads: options.threads });
+  const policy = { ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.existing === undefined ? {} : { existing: options.existing }) };
+  const env = await crashEnv(rows, { ...CRASH_SEED, faults }, {}, policy);
   try {
     const stats = await crashUntilDone(env, options.kills, options.seed);
     expect(stats.kills).toBe(options.kills);
@@ -260,6 +277,7 @@ export async function killRepeatedlyAndCheck(options: { seed: number; kills: num
     if (options.kills >= 8) expect([...kinds].sort()).toEqual(['create', 'kill-after-answer', 'kill-after-commit', 'kill-before', 'kill-in-flight', 'reconcile', 'request']);
     expectEveryNoteExactlyOnce(env.sim, rows);
     if (options.threads === 'native') expectThreadTypes(env.sim, rows);
+    if (options.existing === 'side') expectSideConversations(env.sim, rows);
     // The kills did leave writes in doubt, and the resumed runs found them instead of resending.
     expect(readFileSync(env.config.checkpoint, 'utf8')).toContain('"via":"reconciled"');
     expect(env.sim.state.counters.snapshot().faults.lostResponse).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { openReader } from '../../src/readers/index.ts';
-import { sourceOf, tempDir } from './helpers.ts';
+import { sourceOf, tempDir, type Source } from './helpers.ts';
 
 /** Writes a canonical CSV of `rows` notes (about 200 bytes each, some quoted with commas) in a temp folder. */
 async function generateCsv(rows: number): Promise<{ path: string; bytes: number }> {
@@ -36,7 +36,7 @@ export interface StreamResult {
 /** Generates a CSV of `rows` notes in a temp folder (removed after the test) and reads it measuring the heap. */
 export async function streamGeneratedCsv(rows: number, every: number): Promise<StreamResult & { readonly bytes: number }> {
   const { path, bytes } = await generateCsv(rows);
-  return { ...(await readCsvMeasuringHeap(path, every)), bytes };
+  return { ...(await readMeasuringHeap(sourceOf('csv', path), every)), bytes };
 }
 
 /** V8's collector, so heap samples show what is kept, not garbage not yet collected. */
@@ -46,10 +46,10 @@ function collector(): () => void {
 }
 
 /**
- * Reads the file through the csv reader, sampling the heap (after a full collection) every
+ * Reads the source through its reader, sampling the heap (after a full collection) every
  * `every` items: a reader that buffers the file grows with it, a streaming one stays flat.
  */
-async function readCsvMeasuringHeap(path: string, every: number): Promise<StreamResult> {
+export async function readMeasuringHeap(source: Source, every: number): Promise<StreamResult> {
   const gc = collector();
   gc();
   const base = process.memoryUsage().heapUsed;
@@ -57,7 +57,7 @@ async function readCsvMeasuringHeap(path: string, every: number): Promise<Stream
   let notes = 0;
   let rejects = 0;
   let lastId = '';
-  for await (const item of openReader(sourceOf('csv', path))) {
+  for await (const item of openReader(source)) {
     if (item.kind === 'note') {
       notes++;
       lastId = item.note.id;

@@ -1,6 +1,6 @@
 import type { MessageKind, TicketStatus } from '../../mapper/note-draft.ts';
 import { normaliseAttachments } from '../attachment-normalise.ts';
-import { asObject, asText, asTimestamp, textList, type JsonObject } from './json-value.ts';
+import { asArray, asObject, asText, asTimestamp, textList, type JsonObject } from './json-value.ts';
 import { displayName, personOf, type People } from './people.ts';
 import {
   listAt,
@@ -43,16 +43,18 @@ function fromTicket(ticket: JsonObject, knownPeople: People): PresetTicket {
   const requester = personOf(ticket.requester);
   const people = knownPeople.withEmbedded([{ ...requester, id: ticket.requester_id }]);
 
+  // Who the requester is when the ticket does not embed them (legacy v1, the XML export: Users.xml).
+  const customer = people.find(ticket.requester_id);
+
   const messages: PresetMessage[] = [];
   const description = messageBody([ticket.description], [ticket.description_text]);
   const descriptionAttachments = normaliseAttachments(ticket.attachments);
   if (description.text !== '' || descriptionAttachments.length > 0) {
     // The requester opened the ticket: the description is theirs.
-    const author = people.find(ticket.requester_id);
     messages.push(
       message('description', asTimestamp(ticket.created_at), description, {
-        author: displayName(author) ?? displayName(requester),
-        authorEmail: author?.email ?? requester.email,
+        author: displayName(customer) ?? displayName(requester),
+        authorEmail: customer?.email ?? requester.email,
         visibility: 'public',
         kind: 'customer',
         attachments: descriptionAttachments,
@@ -75,7 +77,8 @@ function fromTicket(ticket: JsonObject, knownPeople: People): PresetTicket {
       }),
     );
   }
-  const customerEmail = requester.email ?? asText(ticket.email);
+  const customerEmail = requester.email ?? customer?.email ?? asText(ticket.email);
+  const customerName = requester.name ?? customer?.name;
   const subject = asText(ticket.subject);
   const tags = textList(ticket.tags);
   const ticketStatus = ticketStatusOf(ticket.status, STATUSES);
@@ -84,7 +87,7 @@ function fromTicket(ticket: JsonObject, knownPeople: People): PresetTicket {
   if (subject !== undefined) facts.subject = subject;
   if (tags.length > 0) facts.tags = tags;
   if (ticketStatus !== undefined) facts.ticketStatus = ticketStatus;
-  if (requester.name !== undefined) facts.customerName = requester.name;
+  if (customerName !== undefined) facts.customerName = customerName;
   return { facts, messages };
 }
 
@@ -126,8 +129,12 @@ function message(id: string, createdAt: PresetMessage['createdAt'], body: Pick<P
   return out;
 }
 
-/** v1 → v2 names: `display_id` is the number agents know (v2's `id`), notes are conversations. */
-function fromLegacy(t: JsonObject): JsonObject {
+/**
+ * v1 → v2 names: `display_id` is the number agents know (v2's `id`), notes are conversations.
+ * The account export's XML is the same Rails serialisation (freshdesk-xml.ts reads it into
+ * this shape), except that its notes are not wrapped in `{note}` and its tags are `{name}`.
+ */
+export function fromLegacy(t: JsonObject): JsonObject {
   const id = t.display_id ?? t.id;
   return {
     ...t,
@@ -135,8 +142,9 @@ function fromLegacy(t: JsonObject): JsonObject {
     description: t.description_html,
     description_text: t.description,
     requester: t.requester ?? { name: t.requester_name },
+    tags: asArray(t.tags).map((tag) => asObject(tag)?.name ?? tag),
     conversations: listAt(t, ['notes'], `Freshdesk ticket ${requiredId(id, 'id', 'Freshdesk ticket')}`).map((wrapped) => {
-      const note = asObject(asObject(wrapped)?.note) ?? {};
+      const note = asObject(asObject(wrapped)?.note) ?? asObject(wrapped) ?? {};
       return { ...note, body: note.body_html, body_text: note.body };
     }),
   };

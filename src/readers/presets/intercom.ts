@@ -1,7 +1,7 @@
 import type { MessageKind, TicketStatus } from '../../mapper/note-draft.ts';
 import { normaliseAttachments } from '../attachment-normalise.ts';
 import { asArray, asObject, asText, asTimestamp, textList, type JsonObject } from './json-value.ts';
-import { displayName, personOf } from './people.ts';
+import { displayName, personOf, type People, type Person } from './people.ts';
 import {
   listAt,
   messageBody,
@@ -22,6 +22,8 @@ import {
  * in epoch seconds. `part_type: note` is private. A part without body whose type is not a
  * message (assignment, close, snoozed, attribute updates…) is an event: one short system line,
  * or nothing with `systemEvents: "skip"`.
+ * API 2.x names the customer by id only (`contacts.contacts[{id, external_id}]`, authors often
+ * without an email); `source.users` (the contacts `hs-import export` side-loads) names them.
  */
 export const intercom: Preset = {
   wrapperKeys: ['conversations'],
@@ -32,12 +34,12 @@ export const intercom: Preset = {
       .map(asObject)
       .filter((part) => part !== undefined);
     const messages: PresetMessage[] = [];
-    if (first !== undefined) messages.push(sourceMessage(first, record.created_at));
+    if (first !== undefined) messages.push(sourceMessage(first, record.created_at, options.people));
     for (const part of parts) {
       const message = partMessage(part, options);
       if (message !== undefined) messages.push(message);
     }
-    const customer = customerOf([first, ...parts], record);
+    const customer = customerOf([first, ...parts], record, options.people);
     const subject = asText(stripTags(asText(first?.subject) ?? '')) ?? asText(record.title);
     const tags = textList(asArray(asObject(record.tags)?.tags).map((tag) => asObject(tag)?.name));
     const ticketStatus = ticketStatusOf(record.state, STATES);
@@ -71,8 +73,8 @@ const MESSAGE_PARTS = new Set(['comment', 'note', 'quick_reply']);
 const CUSTOMER_TYPES = new Set(['user', 'lead', 'contact']);
 const TEAM_TYPES = new Set(['admin', 'bot', 'operator', 'team']);
 
-function sourceMessage(source: JsonObject, createdAt: unknown): PresetMessage {
-  const author = authorOf(source.author);
+function sourceMessage(source: JsonObject, createdAt: unknown, people: People): PresetMessage {
+  const author = authorOf(source.author, people);
   const body = messageBody([source.body], []);
   // The first message is a message, never a note part: its author's side alone decides.
   return message('source', asTimestamp(source.created_at) ?? asTimestamp(createdAt), body, author, 'public', messageKind(author.type, 'comment'), normaliseAttachments(source.attachments));
@@ -82,7 +84,7 @@ function partMessage(part: JsonObject, options: PresetOptions): PresetMessage | 
   const type = asText(part.part_type) ?? 'comment';
   const body = messageBody([part.body], []);
   const attachments = normaliseAttachments(part.attachments);
-  const author = authorOf(part.author);
+  const author = authorOf(part.author, options.people);
   const id = asText(part.id) ?? '';
   const createdAt = asTimestamp(part.created_at);
   if (body.text !== '' || attachments.length > 0 || MESSAGE_PARTS.has(type)) {
@@ -161,28 +163,47 @@ interface Author {
   readonly type: string | undefined;
 }
 
-function authorOf(value: unknown): Author {
-  const person = personOf(value);
+function authorOf(value: unknown, people: People): Author {
   const type = asText(asObject(value)?.type);
+  const person = customerSide(value, type, people);
   const label = displayName(person) ?? (type === undefined ? undefined : (TYPE_LABELS[type] ?? capitalise(type)));
   return { label, email: person.email, type };
 }
 
-/** The customer: the first customer-side author with a name, and the first with an address (admins and bots are not the customer). */
-function customerOf(messages: readonly (JsonObject | undefined)[], record: JsonObject): { readonly name: string | undefined; readonly email: string | undefined } {
-  let name: string | undefined;
-  let email: string | undefined;
+/**
+ * A customer-side person as embedded, completed from the contacts file by id (2.x authors and
+ * contacts often carry the id alone). Admin and contact ids are different spaces: a team author
+ * is never looked up.
+ */
+function customerSide(value: unknown, type: string | undefined, people: People): Person {
+  const embedded = personOf(value);
+  if (type !== undefined && !CUSTOMER_TYPES.has(type)) return embedded;
+  if (embedded.name !== undefined && embedded.email !== undefined) return embedded;
+  const listed = people.find(asObject(value)?.id);
+  if (listed === undefined) return embedded;
+  return { ...listed, ...embedded };
+}
+
+/**
+ * The customer: the conversation's contacts (2.x), then the first customer-side author with a
+ * name and the first with an address (admins and bots are not the customer), then the legacy
+ * 1.x `user` at the top.
+ */
+function customerOf(messages: readonly (JsonObject | undefined)[], record: JsonObject, people: People): { readonly name: string | undefined; readonly email: string | undefined } {
+  const candidates = asArray(asObject(record.contacts)?.contacts).map((contact) => customerSide(contact, undefined, people));
   for (const message of messages) {
     const author = asObject(message?.author);
     const type = asText(author?.type);
-    if (type === undefined || !CUSTOMER_TYPES.has(type)) continue;
-    name ??= asText(author?.name);
-    email ??= asText(author?.email);
-    if (name !== undefined && email !== undefined) break;
+    if (type !== undefined && CUSTOMER_TYPES.has(type)) candidates.push(customerSide(author, type, people));
   }
-  // Legacy 1.x conversations name their user at the top.
-  const user = personOf(record.user);
-  return { name: name ?? user.name, email: email ?? user.email };
+  candidates.push(customerSide(record.user, undefined, people));
+  let name: string | undefined;
+  let email: string | undefined;
+  for (const person of candidates) {
+    name ??= person.name;
+    email ??= person.email;
+  }
+  return { name, email };
 }
 
 function capitalise(text: string): string {

@@ -1,3 +1,5 @@
+import { ConfigError } from '../../core/errors.ts';
+import { readJsonRecords } from '../json-records.ts';
 import { asObject, asText } from './json-value.ts';
 import { readSideCsv } from './side-csv.ts';
 
@@ -7,7 +9,8 @@ export interface Person {
 }
 
 /**
- * Who is who, for attribution: the optional `source.users` file (`id,name,email`) plus the
+ * Who is who, for attribution: the optional `source.users` file (`id,name,email` CSV, or JSON
+ * lines of `{id, name, email}` objects as `hs-import export` side-loads them) plus the
  * people a ticket embeds (Zendesk requester/submitter/assignee, Freshdesk requester). Exports
  * mostly give bare author ids; a name is only ever looked up, never required.
  */
@@ -23,10 +26,10 @@ export class People {
 
   static readonly none = new People(new Map(), []);
 
-  static async load(path: string | undefined): Promise<People> {
-    if (path === undefined) return People.none;
-    const known = new Map<string, Person>();
-    for await (const row of readSideCsv(path, 'source.users', ['id'])) {
+  /** `known`: people the export itself lists (Freshdesk's Users.xml); the users file's rows win over them. */
+  static async load(path: string | undefined, known = new Map<string, Person>()): Promise<People> {
+    if (path === undefined) return known.size === 0 ? People.none : new People(known, []);
+    for await (const row of JSON_FILE.test(path) ? jsonPeople(path) : readSideCsv(path, 'source.users', ['id'])) {
       const id = asText(row.id);
       if (id === undefined) continue;
       known.set(id, person(asText(row.name), asText(row.email)));
@@ -57,6 +60,18 @@ export class People {
     if (known !== undefined) return known;
     for (const [embeddedId, person] of this.embedded) if (embeddedId === id) return person;
     return undefined;
+  }
+}
+
+/** The export's side-loaded people files (Zendesk users, Intercom contacts) are JSON lines, not CSV. */
+const JSON_FILE = /\.(jsonl|ndjson|json)$/i;
+
+/** People objects of a JSON users file; a line that is not one is a ConfigError, not a silent gap in who is who. */
+async function* jsonPeople(path: string): AsyncGenerator<Readonly<Record<string, unknown>>> {
+  for await (const record of readJsonRecords(path, { encoding: 'utf8', layout: 'detect', wrapperKeys: ['users', 'contacts', 'data'] })) {
+    const row = record.kind === 'value' ? asObject(record.value) : undefined;
+    if (row === undefined) throw new ConfigError([`source.users: record ${record.at} of ${path} is not a JSON object with an id`]);
+    yield row;
   }
 }
 

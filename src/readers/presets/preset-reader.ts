@@ -11,12 +11,38 @@ import type { PresetMessage, Preset, PresetOptions, TicketFacts } from './preset
 type Source = ImportConfig['source'];
 
 /**
- * The one loop behind the zendesk, freshdesk and intercom readers: stream the export's records
- * (layout detected), turn each ticket into canonical notes with the preset, add the Help Scout
- * conversation and look at attachment files. A record the preset cannot read is one reject.
+ * The one loop behind the zendesk, freshdesk, freshdesk-xml and intercom readers: stream the
+ * export's records (`open`: the JSON export by default), turn each ticket into canonical notes
+ * with the preset, add the Help Scout conversation and look at attachment files. A record the
+ * preset cannot read is one reject.
  */
-export function readPreset(source: Source, preset: Preset): SourceReader {
-  return { [Symbol.asyncIterator]: () => new PresetItems(source, preset) };
+export function readPreset(source: Source, preset: Preset, open: OpenPresetInput = jsonInput): SourceReader {
+  return { [Symbol.asyncIterator]: () => new PresetItems(source, preset, open) };
+}
+
+/** Records read from one file of the export (notes and rejects name it as their origin). */
+export interface RecordBatch {
+  readonly file: string;
+  readonly records: readonly JsonRecord[];
+}
+
+/** Who is who, and the export's records: what a preset reads besides its own mapping. */
+export interface PresetInput {
+  readonly people: People;
+  readonly batches: AsyncGenerator<RecordBatch>;
+}
+
+export type OpenPresetInput = (source: Source, preset: Preset) => Promise<PresetInput>;
+
+/** A JSON export (layout detected) and the optional `source.users` file. */
+async function jsonInput(source: Source, preset: Preset): Promise<PresetInput> {
+  const people = await People.load(source.users);
+  const batches = readJsonRecordBatches(source.path, { encoding: source.encoding ?? 'utf8', layout: 'detect', wrapperKeys: preset.wrapperKeys });
+  return { people, batches: inFile(source.path, batches) };
+}
+
+async function* inFile(file: string, batches: AsyncGenerator<readonly JsonRecord[]>): AsyncGenerator<RecordBatch> {
+  for await (const records of batches) yield { file, records };
 }
 
 /** What reading needs once the side files are loaded (on the first `next`, as a generator would). */
@@ -24,7 +50,7 @@ interface Reading {
   readonly exportDir: string;
   readonly options: PresetOptions;
   readonly lookup: ConversationLookup;
-  readonly batches: AsyncGenerator<readonly JsonRecord[]>;
+  readonly batches: AsyncGenerator<RecordBatch>;
 }
 
 const DONE: IteratorResult<SourceItem> = { done: true, value: undefined };
@@ -38,6 +64,7 @@ const DONE: IteratorResult<SourceItem> = { done: true, value: undefined };
 class PresetItems implements AsyncIterator<SourceItem> {
   private reading: Reading | undefined;
   private records: readonly JsonRecord[] = [];
+  private file = '';
   private nextRecord = 0;
   private items: readonly SourceItem[] = [];
   private nextItem = 0;
@@ -46,6 +73,7 @@ class PresetItems implements AsyncIterator<SourceItem> {
   constructor(
     private readonly source: Source,
     private readonly preset: Preset,
+    private readonly open: OpenPresetInput,
   ) {}
 
   next(): Promise<IteratorResult<SourceItem>> {
@@ -62,7 +90,7 @@ class PresetItems implements AsyncIterator<SourceItem> {
         const record = this.records[this.nextRecord];
         if (record === undefined) return this.refill();
         this.nextRecord++;
-        this.items = itemsOf(record, this.preset, reading, this.source.path);
+        this.items = itemsOf(record, this.preset, reading, this.file);
         this.nextItem = 0;
       }
     } catch (error) {
@@ -84,7 +112,8 @@ class PresetItems implements AsyncIterator<SourceItem> {
         this.close();
         return DONE;
       }
-      this.records = next.value;
+      this.records = next.value.records;
+      this.file = next.value.file;
       this.nextRecord = 0;
     } catch (error) {
       return this.fail(error);
@@ -95,9 +124,9 @@ class PresetItems implements AsyncIterator<SourceItem> {
   private async start(): Promise<Reading> {
     const { source, preset } = this;
     const exportDir = exportDirOf(source.path);
-    const people = await People.load(source.users);
     const lookup = await ConversationLookup.load(source.conversationMap, source.conversationField);
-    const batches = readJsonRecordBatches(source.path, { encoding: source.encoding ?? 'utf8', layout: 'detect', wrapperKeys: preset.wrapperKeys });
+    // Last: the XML input opens the zip, which nothing would close if a side file failed after it.
+    const { people, batches } = await this.open(source, preset);
     return { exportDir, options: { people, systemEvents: source.systemEvents }, lookup, batches };
   }
 

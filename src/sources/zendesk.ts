@@ -1,0 +1,321 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { baseUrlProblem } from '../config/schema.ts';
+import { ConfigError } from '../core/errors.ts';
+import { remoteLinksOf } from '../mapper/remote-attachments.ts';
+import { normaliseAttachments } from '../readers/attachment-normalise.ts';
+import { asArray, asObject, asText, type JsonObject } from '../readers/presets/json-value.ts';
+import type { CursorValue, ExportBatch, ExportRecord, PlatformExport, PlatformFactory, RateHeaders, SourceHttp, WalkOptions } from './platform.ts';
+
+/**
+ * Zendesk Support: the cursor-based incremental ticket export, then each ticket's comments with
+ * their authors side-loaded, written as the Admin Center JSON export the `zendesk` preset reads:
+ * one ticket a line with `comments[]` and `requester{id,name,email}`, plus a users file.
+ *
+ * - https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/
+ *   (`GET /api/v2/incremental/tickets/cursor.json`: `start_time` then `cursor`, `per_page` ≤ 1000,
+ *   `end_of_stream`, `exclude_deleted`, side-loads by `include`; 10 requests a minute)
+ * - https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/ (List Comments:
+ *   `page[size]` ≤ 100, `page[after]`, `meta.has_more`/`after_cursor`; `include=users`;
+ *   `include_inline_images=true` lists inline images among the attachments)
+ * - https://support.zendesk.com/hc/en-us/articles/4408831452954 (API token:
+ *   `Authorization: Basic {base-64-encoded email_address/token:api_token}`)
+ *
+ * Deleted tickets (`status: "deleted"`) are left out (`exclude_deleted=true`, and skipped should one
+ * come anyway): the preset knows no such status and would import a deleted ticket's description as
+ * a live conversation, and List Comments answers 404 for it.
+ */
+export const zendeskExport: PlatformFactory = (env, apiUrl) => zendeskPlatform(zendeskSettings(env, apiUrl));
+
+export const TICKETS_FILE = 'tickets.jsonl';
+export const USERS_FILE = 'users.jsonl';
+
+export interface ZendeskSettings {
+  readonly baseUrl: string;
+  readonly authorization: string;
+  /** The incremental export's own cap; documented 10 a minute (30 with the High Volume add-on). */
+  readonly incrementalCap?: Cap;
+  /** Tickets per saved step: fewer fsyncs; a kill fetches at most this many again. */
+  readonly ticketsPerBatch?: number;
+}
+
+const ENV_NAMES = ['ZENDESK_SUBDOMAIN', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const;
+const INCREMENTAL = 'incremental/tickets/cursor.json';
+const TICKETS_PER_PAGE = 1000;
+const COMMENTS_PER_PAGE = 100;
+/** Tickets whose comments are fetched ahead of the one being written. */
+const PREFETCH = 8;
+
+/** The settings from the environment: every missing variable named at once, no value ever echoed. */
+export function zendeskSettings(env: Readonly<Record<string, string | undefined>>, apiUrl: string | undefined): ZendeskSettings {
+  const missing = ENV_NAMES.filter((name) => (env[name] ?? '').trim() === '');
+  if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: not set (the Zendesk export needs ${ENV_NAMES.join(', ')})`));
+  const subdomain = (env.ZENDESK_SUBDOMAIN ?? '').trim();
+  if (apiUrl === undefined && !/^[a-z0-9][a-z0-9-]*$/i.test(subdomain)) {
+    throw new ConfigError(['ZENDESK_SUBDOMAIN: expected the account name only, as in https://{subdomain}.zendesk.com (letters, digits, dashes)']);
+  }
+  // The credential goes to this URL: https, or plain http to a loopback proxy or simulator only.
+  const urlProblem = apiUrl === undefined ? undefined : baseUrlProblem(apiUrl);
+  if (urlProblem !== undefined) throw new ConfigError([`--api-url: ${urlProblem}`]);
+  const credential = `${(env.ZENDESK_EMAIL ?? '').trim()}/token:${(env.ZENDESK_API_TOKEN ?? '').trim()}`;
+  return {
+    baseUrl: (apiUrl ?? `https://${subdomain}.zendesk.com/api/v2`).replace(/\/+$/, ''),
+    authorization: `Basic ${Buffer.from(credential).toString('base64')}`,
+  };
+}
+
+export function zendeskPlatform(settings: ZendeskSettings): PlatformExport {
+  const hosts = [new URL(settings.baseUrl).hostname.toLowerCase()];
+  return {
+    platform: 'zendesk',
+    files: [TICKETS_FILE, USERS_FILE],
+    rateHeaders: zendeskRateHeaders,
+    baseUrl: settings.baseUrl,
+    authorization: settings.authorization,
+    attachmentHosts: hosts,
+    attachmentsNeedAuth: true,
+    walk: (http, options) => walk(http, options, hosts, { cap: settings.incrementalCap ?? { requests: 10, windowMs: 60_000 }, ticketsPerBatch: settings.ticketsPerBatch ?? 25 }),
+    importSource: () => ({ format: 'zendesk', path: TICKETS_FILE, users: USERS_FILE }),
+  };
+}
+
+/**
+ * https://developer.zendesk.com/documentation/ticketing/using-the-zendesk-api/best-practices-for-avoiding-rate-limiting/
+ * Every answer: `ratelimit-remaining` / `x-rate-limit-remaining` (left this minute) and
+ * `ratelimit-reset` (seconds); a 429: `Retry-After` (seconds).
+ */
+export const zendeskRateHeaders: RateHeaders = {
+  remaining(headers) {
+    return count(headers['ratelimit-remaining'] ?? headers['x-rate-limit-remaining']);
+  },
+  resetInMs(headers) {
+    const seconds = count(headers['retry-after'] ?? headers['ratelimit-reset']);
+    return seconds === undefined ? undefined : seconds * 1000;
+  },
+};
+
+/**
+ * Where the walk stands: the incremental page being read (its `start_time` or `cursor`) and the
+ * last ticket of it already written, as the export orders them (`generated_timestamp`, `id`).
+ * Re-reading that page after a kill skips up to that ticket, so none is written twice.
+ */
+interface Position {
+  readonly page: { readonly start_time: number } | { readonly cursor: string };
+  readonly after: readonly [number, number] | null;
+}
+type Cursor = Position | { readonly done: true };
+type Query = Readonly<Record<string, string | number | undefined>>;
+interface Cap {
+  readonly requests: number;
+  readonly windowMs: number;
+}
+interface WalkSettings {
+  readonly cap: Cap;
+  readonly ticketsPerBatch: number;
+}
+
+async function* walk(http: SourceHttp, options: WalkOptions, hosts: readonly string[], settings: WalkSettings): AsyncGenerator<ExportBatch> {
+  const resumed = resumePoint(options.from, options.since);
+  if ('done' in resumed) return;
+  let at: Position = resumed;
+  const seenUsers = await usersWritten(options.written);
+  const cap = incrementalCap(settings.cap);
+  // Ctrl-C ends the walk between requests: the runner has saved every batch it was given.
+  for (;;) {
+    await cap.ready(options.signal);
+    if (options.signal.aborted) return;
+    const query: Query = { ...at.page, per_page: TICKETS_PER_PAGE, include: 'users', exclude_deleted: 'true' };
+    const page = await read(http, INCREMENTAL, query, 'tickets').finally(() => {
+      cap.answered();
+    });
+    if (page === undefined) throw new Error(`Zendesk GET /api/v2/${INCREMENTAL}: HTTP 404: is the subdomain right?`);
+    const next: Cursor = page.end_of_stream === true ? { done: true } : { page: { cursor: requiredText(page.after_cursor, 'after_cursor') }, after: null };
+    const people = usersById(page.users);
+    const after = at.after;
+    const tickets = asArray(page.tickets)
+      .map(asObject)
+      .filter((t): t is JsonObject => t !== undefined && t.status !== 'deleted' && (after === null || compare(orderOf(t), after) > 0));
+    if (tickets.length === 0) yield { records: [], links: [], cursor: cursorValue(next), tickets: 0, messages: 0 };
+    // A few tickets' comments in flight ahead of the one being written (the client paces them all).
+    const fetching = new Map<number, Promise<Fetched | undefined>>();
+    const fetchAhead = (upTo: number): void => {
+      for (let j = 0; j <= upTo && j < tickets.length; j++) {
+        const ticket = tickets[j];
+        if (fetching.has(j) || ticket === undefined) continue;
+        const fetched = fetchComments(http, ticket, people, hosts);
+        // Awaited in order below; a failure ahead of a stop must not go unhandled meanwhile.
+        fetched.catch(() => undefined);
+        fetching.set(j, fetched);
+      }
+    };
+    let batch = emptyBatch();
+    for (const [i, ticket] of tickets.entries()) {
+      if (options.signal.aborted) return;
+      fetchAhead(i + PREFETCH);
+      const fetched = await fetching.get(i);
+      fetching.delete(i);
+      // Undefined: deleted since the page listed it, nothing left to import.
+      if (fetched !== undefined) addTicket(batch, fetched, people, seenUsers);
+      const last = i === tickets.length - 1;
+      if (last || batch.tickets >= settings.ticketsPerBatch) {
+        yield { ...batch, cursor: cursorValue(last ? next : { page: at.page, after: orderOf(ticket) }) };
+        batch = emptyBatch();
+      }
+    }
+    if ('done' in next) return;
+    at = next;
+  }
+}
+
+/** A ticket and all its comments, read; the links its comments need stored. */
+interface Fetched {
+  readonly ticket: JsonObject;
+  readonly comments: readonly JsonObject[];
+  readonly links: readonly string[];
+}
+
+/** Every page of a ticket's comments, authors side-loaded into `people`; undefined on a 404. */
+async function fetchComments(http: SourceHttp, ticket: JsonObject, people: Map<string, JsonObject>, hosts: readonly string[]): Promise<Fetched | undefined> {
+  const id = requiredText(ticket.id, 'ticket id');
+  const comments: JsonObject[] = [];
+  const links: string[] = [];
+  let after: string | undefined;
+  do {
+    const page = await read(http, `tickets/${id}/comments.json`, { 'page[size]': COMMENTS_PER_PAGE, 'page[after]': after, include: 'users', include_inline_images: 'true' }, 'comments');
+    if (page === undefined) return undefined;
+    for (const [userId, user] of usersById(page.users)) people.set(userId, user);
+    for (const value of asArray(page.comments)) {
+      const comment = asObject(value);
+      if (comment === undefined) continue;
+      comments.push(comment);
+      const html = asText(comment.html_body);
+      for (const { link } of remoteLinksOf(normaliseAttachments(comment.attachments), html ?? '', html !== undefined, hosts)) links.push(link);
+    }
+    const meta = asObject(page.meta);
+    after = meta?.has_more === true ? requiredText(meta.after_cursor, 'meta.after_cursor') : undefined;
+  } while (after !== undefined);
+  return { ticket, comments, links };
+}
+
+interface OpenBatch {
+  records: ExportRecord[];
+  links: string[];
+  tickets: number;
+  messages: number;
+}
+
+function emptyBatch(): OpenBatch {
+  return { records: [], links: [], tickets: 0, messages: 0 };
+}
+
+/** The ticket's line (requester embedded, comments in) and the users met for the first time. */
+function addTicket(batch: OpenBatch, { ticket, comments, links }: Fetched, people: ReadonlyMap<string, JsonObject>, seenUsers: Set<string>): void {
+  const requesterId = asText(ticket.requester_id);
+  const requester = requesterId === undefined ? undefined : people.get(requesterId);
+  batch.records.push({ file: TICKETS_FILE, value: { ...ticket, ...(requester === undefined ? {} : { requester: userLine(requester) }), comments } });
+  for (const userId of [requesterId, ...comments.map((c) => asText(c.author_id))]) {
+    const user = userId === undefined ? undefined : people.get(userId);
+    if (userId === undefined || user === undefined || seenUsers.has(userId)) continue;
+    seenUsers.add(userId);
+    batch.records.push({ file: USERS_FILE, value: userLine(user) });
+  }
+  batch.links.push(...links);
+  batch.tickets++;
+  batch.messages += comments.length;
+}
+
+/** GET a page and check it is the documented JSON object; a 404 is undefined (a ticket deleted meanwhile). */
+async function read(http: SourceHttp, path: string, query: Query, listKey: string): Promise<JsonObject | undefined> {
+  const response = await http.get(path, query);
+  if (response.status === 404) return undefined;
+  const body = asObject(response.body);
+  if (response.status !== 200 || body === undefined || !Array.isArray(body[listKey])) {
+    const detail = asText(body?.description) ?? asText(body?.error) ?? 'not the documented JSON';
+    throw new Error(`Zendesk GET /api/v2/${path}: HTTP ${response.status}: ${detail.slice(0, 200)}`);
+  }
+  return body;
+}
+
+/** Who a user is, for `source.users` (`id,name,email`); nothing else of the profile is kept. */
+function userLine(user: JsonObject): Record<string, unknown> {
+  return { id: user.id, name: asText(user.name) ?? null, email: asText(user.email) ?? null };
+}
+
+function usersById(value: unknown): Map<string, JsonObject> {
+  const out = new Map<string, JsonObject>();
+  for (const item of asArray(value)) {
+    const user = asObject(item);
+    const id = asText(user?.id);
+    if (user !== undefined && id !== undefined) out.set(id, user);
+  }
+  return out;
+}
+
+/** The users earlier batches wrote: after a kill the file holds exactly those, and none is written again. */
+async function usersWritten(written: WalkOptions['written']): Promise<Set<string>> {
+  const seen = new Set<string>();
+  if (written === undefined) return seen;
+  for await (const value of written(USERS_FILE)) {
+    const id = asText(asObject(value)?.id);
+    if (id !== undefined) seen.add(id);
+  }
+  return seen;
+}
+
+function resumePoint(from: CursorValue | undefined, since: Date | undefined): Cursor {
+  if (from === undefined) return { page: { start_time: since === undefined ? 0 : Math.floor(since.getTime() / 1000) }, after: null };
+  const saved = asObject(from);
+  if (saved?.done === true) return { done: true };
+  const page = asObject(saved?.page);
+  const after = saved?.after;
+  const validAfter = after === null || (Array.isArray(after) && after.length === 2 && after.every((n) => typeof n === 'number'));
+  if (page !== undefined && validAfter) {
+    if (typeof page.cursor === 'string') return { page: { cursor: page.cursor }, after: after as Position['after'] };
+    if (typeof page.start_time === 'number') return { page: { start_time: page.start_time }, after: after as Position['after'] };
+  }
+  throw new Error(`the saved Zendesk export cursor is not one this version writes: ${JSON.stringify(from).slice(0, 200)}`);
+}
+
+function cursorValue(cursor: Cursor): CursorValue {
+  return 'done' in cursor ? { done: true } : { page: cursor.page, after: cursor.after };
+}
+
+function orderOf(ticket: JsonObject): readonly [number, number] {
+  return [Number(ticket.generated_timestamp ?? 0), Number(ticket.id)];
+}
+
+function compare(a: readonly [number, number], b: readonly [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+function requiredText(value: unknown, what: string): string {
+  const text = asText(value);
+  if (text === undefined) throw new Error(`Zendesk answered without ${what}`);
+  return text;
+}
+
+function count(value: string | undefined): number | undefined {
+  const n = value === undefined ? NaN : Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * The incremental export's own cap (on top of the account's, which the client paces by headers):
+ * its answers state no budget of their own, so a request waits until `windowMs` has passed since
+ * the answer `requests` requests ago. Timed from answers, not sends: the API's window began at or
+ * before that answer, whatever the latency, so the next request lands in a new window.
+ */
+function incrementalCap(cap: Cap): { ready(signal: AbortSignal): Promise<void>; answered(): void } {
+  const answers: number[] = [];
+  return {
+    async ready(signal) {
+      const oldest = answers.length >= cap.requests ? answers[answers.length - cap.requests] : undefined;
+      const wait = oldest === undefined ? 0 : oldest + cap.windowMs - Date.now();
+      // An abort ends the wait early; the walk then stops.
+      if (wait > 0) await delay(wait, undefined, { signal }).catch(() => undefined);
+    },
+    answered() {
+      answers.push(Date.now());
+      if (answers.length > cap.requests) answers.shift();
+    },
+  };
+}

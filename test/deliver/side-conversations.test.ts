@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { planImport } from '../../src/pipeline/plan-import.ts';
+import { runImport } from '../../src/pipeline/run-import.ts';
+import { idMapLines } from '../../src/report/id-map.ts';
+import type { SimConversation } from '../../src/simulator/index.ts';
+import { ENV, expectExactlyOnceInOrder, generateRows, importEnv, type ImportEnv } from '../helpers/import-env.ts';
+
+/** Existing conversation of ticket `t` in these tests. */
+const existingId = (t: number): number => 1000 + t;
+
+function seedFor(tickets: number): { conversations: { id: number; threads: number; subject: string; customerEmail: string; tags: string[] }[] } {
+  return { conversations: Array.from({ length: tickets }, (_, t) => ({ id: existingId(t), threads: 3, subject: `Ticket ${t}`, customerEmail: `customer${t}@example.com`, tags: ['vip'] })) };
+}
+
+/** The conversations the import created for existing conversation `id` (its side conversations). */
+function sidesOf(e: ImportEnv, original: SimConversation): SimConversation[] {
+  return [...e.sim.state.conversations.values()].filter((c) => c.id !== original.id && (c.subject === `History: ${original.subject}` || c.subject.startsWith(`History: ${original.subject} (part `))).sort((a, b) => a.id - b.id);
+}
+
+describe('existing conversations with policy.existing "side"', () => {
+  let env: ImportEnv;
+  afterEach(async () => env.close());
+
+  it('puts 200 conversations × 40 notes into linked side conversations: 1 lookup, 1 create and 1 link note each, every note once, oldest first', async () => {
+    const tickets = 200;
+    env = await importEnv(generateRows(tickets, 40, (t) => ({ conversation: existingId(t) })), seedFor(tickets), { target: { users: 'none' }, policy: { existing: 'side' } });
+    const result = await runImport(env.config, { env: ENV });
+    expect(result.counts).toMatchObject({ done: tickets * 40, rejected: 0, inDoubt: 0, left: 0 });
+    expect(result.requests.requests).toBeLessThanOrEqual(tickets * 3);
+    expectExactlyOnceInOrder(env, tickets * 40);
+    for (let t = 0; t < tickets; t++) {
+      const original = env.sim.state.conversations.get(existingId(t)) as SimConversation;
+      const [side, ...more] = sidesOf(env, original);
+      expect(more).toEqual([]);
+      if (side === undefined) throw new Error(`no side conversation for ${original.id}`);
+      const notes = side.threads.filter((th) => th.body.startsWith('body of '));
+      expect(notes.map((th) => th.body)).toEqual(Array.from({ length: 40 }, (_, n) => `body of T${t} note ${n}`));
+      expect(side).toMatchObject({ mailboxId: original.mailboxId, status: 'closed', imported: true });
+      expect(side.customer.email).toBe(original.customer.email);
+      expect(side.threads[0]?.body).toContain(`conversation ${original.id}`);
+      // The original: its own 3 threads, and one note pointing at the side conversation, with how many and when.
+      const added = original.threads.filter((th) => th.imported);
+      expect(added).toHaveLength(1);
+      expect(added[0]?.body).toContain(`conversation ${side.id}`);
+      expect(added[0]?.body).toContain('40 imported messages');
+    }
+    // The id map names the side conversation, and the conversation the history belongs to.
+    const idMap = [...idMapLines(result.landed())].join('').trim().split('\n');
+    expect(idMap[0]).toBe('ticket,note,conversation,thread,mergedFrom,via');
+    const t7 = idMap.filter((line) => line.startsWith('T7,'));
+    expect(t7).toHaveLength(40);
+    const side7 = sidesOf(env, env.sim.state.conversations.get(existingId(7)) as SimConversation)[0]?.id;
+    expect(new Set(t7.map((line) => line.split(',').filter((_, i) => i === 2 || i === 5).join(',')))).toEqual(new Set([`${side7},${existingId(7)}`]));
+  });
+
+  it('continues a side conversation past 100 threads and still posts one link note, naming every part', async () => {
+    env = await importEnv(generateRows(1, 250, () => ({ conversation: existingId(0) })), seedFor(1), { target: { users: 'none' }, policy: { existing: 'side' } });
+    const result = await runImport(env.config, { env: ENV });
+    expect(result.counts).toMatchObject({ done: 250, rejected: 0 });
+    expectExactlyOnceInOrder(env, 250);
+    const original = env.sim.state.conversations.get(existingId(0)) as SimConversation;
+    const sides = sidesOf(env, original);
+    expect(sides.length).toBe(3);
+    const links = original.threads.filter((th) => th.imported);
+    expect(links).toHaveLength(1);
+    for (const side of sides) expect(links[0]?.body).toContain(`conversation ${side.id}`);
+  });
+
+  it('with "auto", goes side from policy.sideThreshold notes on, as the plan said', async () => {
+    const sizes = [1, 2, 3, 10];
+    const rows = sizes.flatMap((n, t) => generateRows(t + 1, n, () => ({ conversation: existingId(t) })).filter((r) => r.ticket === `T${t}`));
+    env = await importEnv(rows, seedFor(sizes.length), { target: { users: 'none' }, policy: { existing: 'auto', sideThreshold: 3 } });
+    const plan = await planImport(env.config);
+    expect(plan.existingModes?.modes.map((m) => [m.mode, m.side, m.writes])).toEqual([
+      ['append', 0, 16],
+      ['side', 4, 8],
+      ['auto', 2, 3 + 4],
+    ]);
+    const result = await runImport(env.config, { env: ENV });
+    expect(result.counts).toMatchObject({ done: 16, rejected: 0 });
+    const withSide = sizes.map((_, t) => sidesOf(env, env.sim.state.conversations.get(existingId(t)) as SimConversation).length);
+    expect(withSide).toEqual([0, 0, 1, 1]);
+    expect(result.requests.writes).toBe(7);
+  });
+});
