@@ -2,8 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planImport } from '../../src/pipeline/plan-import.ts';
 import { runImport } from '../../src/pipeline/run-import.ts';
 import { idMapLines } from '../../src/report/id-map.ts';
+import { verifyImport } from '../../src/verify/verify-import.ts';
 import type { SimConversation } from '../../src/simulator/index.ts';
-import { ENV, expectExactlyOnceInOrder, generateRows, importEnv, type ImportEnv } from '../helpers/import-env.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { csvOf, ENV, expectExactlyOnceInOrder, generateRows, importEnv, type ImportEnv } from '../helpers/import-env.ts';
 
 /** Existing conversation of ticket `t` in these tests. */
 const existingId = (t: number): number => 1000 + t;
@@ -81,5 +84,27 @@ describe('existing conversations with policy.existing "side"', () => {
     const withSide = sizes.map((_, t) => sidesOf(env, env.sim.state.conversations.get(existingId(t)) as SimConversation).length);
     expect(withSide).toEqual([0, 0, 1, 1]);
     expect(result.requests.writes).toBe(7);
+  });
+
+  it('sends a delta\'s new notes for a conversation with a side conversation into that side conversation, with no second side note', async () => {
+    const rows = generateRows(2, 12, (t) => ({ conversation: existingId(t) }));
+    env = await importEnv(rows.filter((r) => Number(r.id) < 8), seedFor(2), { target: { users: 'none' }, policy: { existing: 'side' } });
+    await runImport(env.config, { env: ENV });
+    const sidesBefore = [0, 1].map((t) => sidesOf(env, env.sim.state.conversations.get(existingId(t)) as SimConversation).map((c) => c.id));
+    writeFileSync(join(env.dir, 'notes.csv'), csvOf(rows));
+    const delta = await runImport(env.config, { env: ENV, delta: true });
+    expect(delta.counts).toMatchObject({ done: 24, rejected: 0 });
+    expectExactlyOnceInOrder(env, 24);
+    for (const t of [0, 1]) {
+      const original = env.sim.state.conversations.get(existingId(t)) as SimConversation;
+      const sides = sidesOf(env, original);
+      expect(sides.map((c) => c.id)).toEqual(sidesBefore[t]);
+      expect(sides[0]?.threads.filter((th) => th.body.startsWith('body of ')).map((th) => th.body)).toEqual(Array.from({ length: 12 }, (_, n) => `body of T${t} note ${n}`));
+      expect(original.threads.filter((th) => th.imported)).toHaveLength(1);
+    }
+    // verify reads the id map: every note is found in its side conversation.
+    const verified = await verifyImport(env.config, { env: ENV });
+    expect(verified.ok).toBe(true);
+    expect(verified.notes).toMatchObject({ landed: 24, found: 24, missing: 0, duplicated: 0 });
   });
 });
