@@ -66,12 +66,19 @@ export async function fetchAttachments(config: ImportConfig, options: FetchOptio
   if (settings === undefined) throw new ConfigError(['source.attachments: not set; list the hosts attachments may be fetched from (DESIGN §9)']);
   const started = Date.now();
   const store = storeFor(config);
-  const fetcher = new AttachmentFetcher(store, {
-    hosts: settings.hosts,
-    authorization: authorizationOf(settings.authEnv, options.env ?? process.env),
-    maxBytes: config.source.maxAttachmentBytes,
-    ...options.fetcher,
-  });
+  // Made (and the credential read) at the first link to download: a run whose files are all stored needs no credential.
+  let made: AttachmentFetcher | undefined;
+  const fetcherNow = async (): Promise<AttachmentFetcher> => {
+    if (made !== undefined) return made;
+    made = new AttachmentFetcher(store, {
+      hosts: settings.hosts,
+      authorization: authorizationOf(settings.authEnv, options.env ?? process.env),
+      maxBytes: config.source.maxAttachmentBytes,
+      ...options.fetcher,
+    });
+    await made.sweepTemps();
+    return made;
+  };
   const queue = new PQueue({ concurrency: settings.concurrency });
   const seen = new Set<string>();
   const failures: FetchFailure[] = [];
@@ -88,7 +95,6 @@ export async function fetchAttachments(config: ImportConfig, options: FetchOptio
   };
   let firstError: Error | undefined;
   try {
-    await fetcher.sweepTemps();
     for await (const item of openReader(config.source)) {
       if (options.signal?.aborted === true || firstError !== undefined) break;
       if (item.kind !== 'note') continue;
@@ -104,6 +110,7 @@ export async function fetchAttachments(config: ImportConfig, options: FetchOptio
           done++;
           continue;
         }
+        const fetcher = await fetcherNow();
         void queue.add(async () => {
           try {
             const outcome = await fetcher.fetch(link);
@@ -130,7 +137,7 @@ export async function fetchAttachments(config: ImportConfig, options: FetchOptio
   } finally {
     queue.clear();
     await queue.onIdle();
-    await fetcher.close();
+    await made?.close();
     store.close();
   }
   if (firstError !== undefined) throw firstError;

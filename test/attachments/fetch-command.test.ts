@@ -56,4 +56,16 @@ describe('hs-import fetch-attachments', () => {
     expect(result.stderr).toContain(`source.attachments.authEnv: the environment variable ${AUTH_ENV} is not set`);
     expect(server.requests).toEqual([]);
   });
+
+  it('needs no credential once every file is stored: a later run on the same config goes without it', { timeout: 60_000 }, async () => {
+    server = await startFileServer();
+    server.route('/a.bin', { body: randomBytes(100), requireHeader: { name: 'authorization', value: AUTH } });
+    const made = await linkEnv([{ ticket: 'T1', id: '1', createdAt: '2020-01-01T00:00:00Z', text: 'one', conversation: 1, attachments: [{ name: 'a.bin', url: `${server.url}/a.bin` }] }], { hosts: ['127.0.0.1'] });
+    env = made.env;
+    expect((await runCli(['fetch-attachments', '--config', env.configPath], { [AUTH_ENV]: AUTH })).code).toBe(0);
+    const again = await runCli(['fetch-attachments', '--config', env.configPath]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('1 already stored');
+    expect(server.hits('/a.bin')).toBe(1);
+  });
 });
