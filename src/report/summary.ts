@@ -75,22 +75,24 @@ export function deltaSection(delta: DeltaSummary | undefined, tag: string): { li
 /** DESIGN §11: append, side and auto side by side for the existing conversations, in requests and time. */
 export function existingModesSection(modes: PlanResult['existingModes'], tag: string): { line: string[]; md: string[] } {
   if (modes === undefined) return { line: [], md: [] };
-  const label = (mode: string): string => (mode === modes.configured ? `${mode} (configured)` : mode);
-  const rows = modes.modes.map((m) => {
-    const e = modes.estimates[m.mode];
-    return [label(m.mode), m.writes, m.side, (m.writes / Math.max(1, modes.notes)).toFixed(3), e.units, minutesText(e.minutesByPlan.standard), minutesText(e.minutesByPlan.plus), minutesText(e.minutesByPlan.pro)];
-  });
+  const { header, rows, intro } = existingModesTable(modes);
   const line = modes.modes.map((m) => `${m.mode} ${m.writes} writes, pro ${minutesText(modes.estimates[m.mode].minutesByPlan.pro)}`).join('; ');
   return {
     line: [`existing${tag}: ${modes.notes} notes for ${modes.conversations} existing conversations: ${line} (policy.existing "${modes.configured}")`],
-    md: [
-      '## Existing conversations: append or side conversation',
-      '',
-      `${modes.notes} notes go to ${modes.conversations} existing conversations. \`policy.existing\`: "append" writes each note into the conversation (one request a note); "side" puts its history in a linked side conversation (up to 100 notes a request, plus one link note in the original); "auto" goes side from \`policy.sideThreshold\` notes on. Durations are for the whole import.`,
-      '',
-      mdTable(['policy.existing', 'writes for existing conversations', 'side conversations begun', 'requests a note', 'rate units (whole import)', 'standard', 'plus', 'pro'], rows),
-      '',
-    ],
+    md: ['## Existing conversations: append or side conversation', '', intro, '', mdTable(header, rows), ''],
+  };
+}
+
+/** The three modes as one table, for plan.md and plan.html alike. */
+export function existingModesTable(modes: NonNullable<PlanResult['existingModes']>): { header: string[]; rows: (string | number)[][]; intro: string } {
+  const label = (mode: string): string => (mode === modes.configured ? `${mode} (configured)` : mode);
+  return {
+    intro: `${modes.notes} notes go to ${modes.conversations} existing conversations. policy.existing "append" writes each note into its conversation (one request a note); "side" puts the history in a linked side conversation (up to 100 notes a request, plus one link note in the original); "auto" goes side from policy.sideThreshold notes on. Durations are for the whole import.`,
+    header: ['policy.existing', 'writes for existing conversations', 'side conversations begun', 'requests a note', 'rate units (whole import)', 'standard', 'plus', 'pro'],
+    rows: modes.modes.map((m) => {
+      const e = modes.estimates[m.mode];
+      return [label(m.mode), m.writes, m.side, (m.writes / Math.max(1, modes.notes)).toFixed(3), e.units, minutesText(e.minutesByPlan.standard), minutesText(e.minutesByPlan.plus), minutesText(e.minutesByPlan.pro)];
+    }),
   };
 }
 

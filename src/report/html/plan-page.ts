@@ -1,5 +1,5 @@
 import type { PlanResult } from '../../pipeline/plan-import.ts';
-import { durationRows, minutesText, requestRows } from '../summary.ts';
+import { durationRows, existingModesTable, minutesText, requestRows } from '../summary.ts';
 import { barChart } from './bar-chart.ts';
 import { esc, num } from './escape.ts';
 import { hbarChart } from './hbar-chart.ts';
@@ -86,6 +86,10 @@ export function planHtml(result: PlanResult, rejects: PlanRejects, assumption: s
       }),
     ),
   );
+  if (result.existingModes !== undefined) {
+    const modes = existingModesTable(result.existingModes);
+    body.push(section('Existing conversations: append or side conversation', paragraph(modes.intro), table(modes.header, modes.rows)));
+  }
   body.push(
     section(
       'Largest conversations',
