@@ -12,12 +12,14 @@ import { parseArgs } from 'node:util';
 import { attachmentFigures } from './figures/attachments.ts';
 import { checkpointFigures } from './figures/checkpoint.ts';
 import { deltaFigures } from './figures/delta-verify.ts';
+import { exportFigures } from './figures/export.ts';
 import { historyFigures } from './figures/history.ts';
 import { liveFigures } from './figures/live-import.ts';
 import { planFigures } from './figures/plan-throughput.ts';
 import { rateFigures } from './figures/rate-use.ts';
 import { requestsPerNoteFigures } from './figures/requests-per-note.ts';
 import { runMillionFigures } from './figures/run-million.ts';
+import { sideConversationFigures } from './figures/side-conversations.ts';
 import { simulatorFigures } from './figures/simulator.ts';
 import { BENCH_DIR } from './lib/data-dir.ts';
 import { failedFigure, formatTable, type Figure, type Goal } from './lib/figure.ts';
@@ -44,6 +46,8 @@ const GROUPS: readonly Group[] = [
   { id: '10', title: 'history columns and native threads (issue 17)', fallback: { figure: '10a plan with history columns', unit: 'notes/s', goal: { on: 'ratio', atLeast: 0.9 } }, run: historyFigures },
   { id: '9', title: 'a delta and verify after a 1M-note import (issue 16)', fallback: { figure: '9a plan --delta', unit: 'ms', goal: { on: 'ratio', atMost: 1.2 } }, run: deltaFigures },
   { id: '11', title: 'attachments behind links: fetch and a run of 10 MB files (issue 18)', fallback: { figure: '11a fetch-attachments', unit: 'files/s', goal: { on: 'ratio', atLeast: 0.8 } }, run: attachmentFigures },
+  { id: '12', title: 'side conversations for existing conversations (issue 22)', fallback: { figure: '12b requests per note, existing conversations of 40 notes: side', unit: 'requests/note', goal: { on: 'value', atMost: 0.08 } }, run: sideConversationFigures },
+  { id: '13', title: 'export from the platforms\' APIs: Zendesk, Freshdesk, Intercom (issue 19)', fallback: { figure: '13a1 export zendesk', unit: 'tickets/s', goal: { on: 'ratio', atLeast: 0.8 } }, run: exportFigures },
 ];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
