@@ -107,4 +107,15 @@ describe('existing conversations with policy.existing "side"', () => {
     expect(verified.ok).toBe(true);
     expect(verified.notes).toMatchObject({ landed: 24, found: 24, missing: 0, duplicated: 0 });
   });
+
+  it('follows a merge: the side note goes to the conversation the original was merged into', async () => {
+    env = await importEnv(generateRows(1, 5, () => ({ conversation: 1000 })), { conversations: [{ id: 1000, subject: 'Old', customerEmail: 'customer0@example.com', mergedInto: 2000 }, { id: 2000, subject: 'Survivor', customerEmail: 'customer0@example.com' }] }, { target: { users: 'none' }, policy: { existing: 'side' } });
+    const result = await runImport(env.config, { env: ENV });
+    expect(result.counts).toMatchObject({ done: 5, rejected: 0 });
+    const survivor = env.sim.state.conversations.get(2000) as SimConversation;
+    const [side] = sidesOf(env, survivor);
+    expect(side?.threads.filter((th) => th.body.startsWith('body of '))).toHaveLength(5);
+    expect(survivor.threads.filter((th) => th.imported).map((th) => th.body)).toEqual([expect.stringContaining(`conversation ${side?.id ?? 0}`)]);
+    expect([...idMapLines(result.landed())].slice(1).map((line) => line.trim().split(',').at(-1))).toEqual(['2000', '2000', '2000', '2000', '2000']);
+  });
 });
