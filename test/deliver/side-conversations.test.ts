@@ -6,7 +6,7 @@ import { verifyImport } from '../../src/verify/verify-import.ts';
 import type { SimConversation } from '../../src/simulator/index.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { csvOf, ENV, expectExactlyOnceInOrder, generateRows, importEnv, type ImportEnv } from '../helpers/import-env.ts';
+import { asConversation, csvOf, ENV, expectExactlyOnceInOrder, generateRows, importEnv, type ImportEnv } from '../helpers/import-env.ts';
 
 /** Existing conversation of ticket `t` in these tests. */
 const existingId = (t: number): number => 1000 + t;
@@ -117,5 +117,12 @@ describe('existing conversations with policy.existing "side"', () => {
     expect(side?.threads.filter((th) => th.body.startsWith('body of '))).toHaveLength(5);
     expect(survivor.threads.filter((th) => th.imported).map((th) => th.body)).toEqual([expect.stringContaining(`conversation ${side?.id ?? 0}`)]);
     expect([...idMapLines(result.landed())].slice(1).map((line) => line.trim().split(',').at(-1))).toEqual(['2000', '2000', '2000', '2000', '2000']);
+  });
+
+  it('keeps native thread types in a side conversation: customer threads, replies (listed as messages) and notes', async () => {
+    env = await importEnv(asConversation(generateRows(1, 6, () => ({ conversation: existingId(0) }))), seedFor(1), { target: { users: 'none' }, policy: { existing: 'side', threads: 'native' } });
+    expect((await runImport(env.config, { env: ENV })).counts).toMatchObject({ done: 6, rejected: 0 });
+    const [side] = sidesOf(env, env.sim.state.conversations.get(existingId(0)) as SimConversation);
+    expect(side?.threads.filter((th) => th.body.startsWith('body of ')).map((th) => th.type)).toEqual(['customer', 'message', 'note', 'customer', 'message', 'note']);
   });
 });
