@@ -1,10 +1,7 @@
-import cliProgress from 'cli-progress';
 import type { ExportProgress } from '../sources/export-run.ts';
+import { shapedProgressView, type ProgressView } from './progress.ts';
 
-export interface ExportProgressView {
-  update(progress: ExportProgress): void;
-  stop(): void;
-}
+export type ExportProgressView = ProgressView<ExportProgress>;
 
 /**
  * `export`'s progress: records, attachments and the source's budget. The walk's length is not
@@ -28,41 +25,12 @@ export function exportProgressView(stream: NodeJS.WriteStream, intervalMs = 5000
       limited: p.budget.count429,
     };
   };
-  if (stream.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream,
-        format: 'export | {tickets} tickets, {messages} messages ({rate} tickets/s) | attachments {stored} stored, {failed} failed, {pending} pending | source: {remaining} left, {waits} waits, {limited} × 429',
-        hideCursor: true,
-        clearOnComplete: false,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    let startedBar = false;
-    return {
-      update(p) {
-        if (!startedBar) {
-          bar.start(1, 0, fields(p));
-          startedBar = true;
-        }
-        bar.update(0, fields(p));
-      },
-      stop() {
-        if (startedBar) bar.stop();
-      },
-    };
-  }
-  let last = 0;
-  return {
-    update(p) {
-      const now = Date.now();
-      if (now - last < intervalMs) return;
-      last = now;
+  return shapedProgressView(stream, started, intervalMs, {
+    format: 'export | {tickets} tickets, {messages} messages ({rate} tickets/s) | attachments {stored} stored, {failed} failed, {pending} pending | source: {remaining} left, {waits} waits, {limited} × 429',
+    bar: (p) => ({ value: 0, total: 1, payload: fields(p) }),
+    line: (p) => {
       const f = fields(p);
-      stream.write(`[${((now - started) / 1000).toFixed(0)}s] export: ${f.tickets} tickets, ${f.messages} messages, attachments ${f.stored} stored / ${f.failed} failed / ${f.pending} pending, source ${f.remaining} left, ${f.waits} waits, ${f.limited} × 429\n`);
+      return `export: ${f.tickets} tickets, ${f.messages} messages, attachments ${f.stored} stored / ${f.failed} failed / ${f.pending} pending, source ${f.remaining} left, ${f.waits} waits, ${f.limited} × 429`;
     },
-    stop() {
-      // plain lines need no cleanup
-    },
-  };
+  });
 }

@@ -1,34 +1,39 @@
 import cliProgress from 'cli-progress';
 import type { RunProgress } from '../pipeline/run-import.ts';
 
-export interface ProgressView {
-  update(progress: RunProgress): void;
+export interface ProgressView<P = RunProgress> {
+  update(progress: P): void;
   stop(): void;
 }
 
-/** A bar on a terminal; plain lines every few seconds otherwise (CI logs). */
-export function progressView(stream: NodeJS.WriteStream, intervalMs = 5000): ProgressView {
-  const started = Date.now();
+/** What a progress view shows of one update: a live line on a terminal, a plain line otherwise. */
+export interface ProgressShape<P> {
+  /** The terminal line: a cli-progress format, its fields from `bar(p).payload`. */
+  readonly format: string;
+  bar(p: P): { readonly value: number; readonly total: number; readonly payload: Record<string, unknown> };
+  /** The plain line, after its `[12s] ` prefix. */
+  line(p: P): string;
+  /** Written even before `intervalMs` has passed (a new phase, the end). */
+  force?(p: P): boolean;
+}
+
+/**
+ * The terminal/plain setup every progress view shares: a cli-progress line on a terminal, started
+ * at the first update; plain lines, at most one every `intervalMs` unless forced, otherwise (CI logs).
+ */
+export function shapedProgressView<P>(stream: NodeJS.WriteStream, started: number, intervalMs: number, shape: ProgressShape<P>): ProgressView<P> {
   if (stream.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream,
-        format: '{phase} [{bar}] {value}/{total} notes | {rate}/s | ETA {etaText} | rejected {rejected} | 429s {limited}{paused}',
-        hideCursor: true,
-        clearOnComplete: false,
-      },
-      cliProgress.Presets.shades_classic,
-    );
+    const bar = new cliProgress.SingleBar({ stream, format: shape.format, hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
     let startedBar = false;
     return {
       update(p) {
-        const payload = { phase: p.phase.padEnd(9), rejected: p.rejected, limited: p.rateLimited, paused: p.paused ? ' | paused (429)' : '', rate: rate(p.done, started), etaText: eta(p, started) };
+        const { value, total, payload } = shape.bar(p);
         if (!startedBar) {
-          bar.start(Math.max(p.total, 1), p.done, payload);
+          bar.start(total, value, payload);
           startedBar = true;
         }
-        bar.setTotal(Math.max(p.total, 1));
-        bar.update(p.done, payload);
+        bar.setTotal(total);
+        bar.update(value, payload);
       },
       stop() {
         if (startedBar) bar.stop();
@@ -36,19 +41,38 @@ export function progressView(stream: NodeJS.WriteStream, intervalMs = 5000): Pro
     };
   }
   let last = 0;
-  let lastPhase = '';
   return {
     update(p) {
       const now = Date.now();
-      if (p.phase === lastPhase && now - last < intervalMs && p.phase !== 'finish') return;
+      if (shape.force?.(p) !== true && now - last < intervalMs) return;
       last = now;
-      lastPhase = p.phase;
-      stream.write(`[${((now - started) / 1000).toFixed(0)}s] ${p.phase}: ${p.done}/${p.total} notes, ${p.rejected} rejected, ${p.rateLimited} × 429${p.paused ? ', paused' : ''}, ${rate(p.done, started)} notes/s\n`);
+      stream.write(`[${((now - started) / 1000).toFixed(0)}s] ${shape.line(p)}\n`);
     },
     stop() {
       // plain lines need no cleanup
     },
   };
+}
+
+/** A bar on a terminal; plain lines every few seconds otherwise (CI logs). */
+export function progressView(stream: NodeJS.WriteStream, intervalMs = 5000): ProgressView {
+  const started = Date.now();
+  let lastPhase = '';
+  return shapedProgressView<RunProgress>(stream, started, intervalMs, {
+    format: '{phase} [{bar}] {value}/{total} notes | {rate}/s | ETA {etaText} | rejected {rejected} | 429s {limited}{paused}',
+    bar: (p) => ({
+      value: p.done,
+      total: Math.max(p.total, 1),
+      payload: { phase: p.phase.padEnd(9), rejected: p.rejected, limited: p.rateLimited, paused: p.paused ? ' | paused (429)' : '', rate: rate(p.done, started), etaText: eta(p, started) },
+    }),
+    line: (p) => `${p.phase}: ${p.done}/${p.total} notes, ${p.rejected} rejected, ${p.rateLimited} × 429${p.paused ? ', paused' : ''}, ${rate(p.done, started)} notes/s`,
+    // A new phase and the end are always written.
+    force: (p) => {
+      const changed = p.phase !== lastPhase || p.phase === 'finish';
+      lastPhase = p.phase;
+      return changed;
+    },
+  });
 }
 
 function rate(done: number, started: number): string {

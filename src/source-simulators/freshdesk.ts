@@ -1,5 +1,5 @@
-import { startFileServer, type RunningFileServer } from '../simulator/files/file-server.ts';
-import { startSourceSim, type RateState, type SimAnswer, type SimRequest, type SourceSim } from './sim-server.ts';
+import { startFileServer } from '../simulator/files/file-server.ts';
+import { platformSim, startPlatformServer, type PlatformSim, type PlatformSimOptions, type RateState, type SimAnswer, type SimRequest } from './sim-server.ts';
 
 /**
  * Freshdesk's API v2 as the exporter meets it, over real HTTP on 127.0.0.1: the ticket list by
@@ -32,15 +32,13 @@ export interface FreshdeskSeed {
   readonly inlineImageEvery?: number;
 }
 
-export interface FreshdeskSimOptions {
+export interface FreshdeskSimOptions extends PlatformSimOptions {
   readonly apiKey: string;
   readonly seed: FreshdeskSeed;
-  readonly limit?: { readonly requests: number; readonly windowMs: number };
   /** Pages the ticket list serves (Freshdesk: 300); a deeper page is a 400. */
   readonly pageLimit?: number;
   /** Downloads each minted attachment link allows before it answers 403 (expired). */
   readonly linkUses?: number;
-  readonly faults?: ReadonlyMap<number, 500 | 503 | 'reset'>;
 }
 
 /** A message as the simulator holds it, for tests to compare what arrived. */
@@ -58,18 +56,15 @@ export interface SimFile {
   readonly body: Buffer;
 }
 
-export interface FreshdeskSim {
+export interface FreshdeskSim extends PlatformSim {
   /** The API base, `http://127.0.0.1:PORT/api/v2` (what `--api-url` takes). */
   readonly apiUrl: string;
-  readonly server: SourceSim;
-  readonly files: RunningFileServer;
   /** Every message, description first, in ticket order. */
   messages(): SimMessage[];
   /** An agent replies now: a new conversation, the ticket's `updated_at` moves to now. */
   reply(ticket: number): void;
   /** A customer opens a new ticket now; returns its id. */
   openTicket(): number;
-  close(): Promise<void>;
 }
 
 interface Contact {
@@ -161,11 +156,10 @@ export async function startFreshdeskSim(options: FreshdeskSimOptions): Promise<F
     addTicket(i, createdAt, BASE + 3600 + Math.floor(i / perSecond) * 60 + 30);
   }
 
-  const server = await startSourceSim((request) => answer(request), {
+  const server = await startPlatformServer((request) => answer(request), options, {
     authorization: `Basic ${Buffer.from(`${options.apiKey}:X`).toString('base64')}`,
-    limit: options.limit ?? { requests: 1_000_000, windowMs: 60_000 },
+    limit: { requests: 1_000_000, windowMs: 60_000 },
     rateHeaders,
-    ...(options.faults === undefined ? {} : { faults: options.faults }),
   });
   const apiUrl = `${server.url}/api/v2`;
 
@@ -266,8 +260,7 @@ export async function startFreshdeskSim(options: FreshdeskSimOptions): Promise<F
 
   return {
     apiUrl,
-    server,
-    files,
+    ...platformSim(server, files),
     messages() {
       const out: SimMessage[] = [];
       for (const t of tickets.values()) {
@@ -286,10 +279,6 @@ export async function startFreshdeskSim(options: FreshdeskSimOptions): Promise<F
       const now = nowSeconds();
       // Opened a minute ago, its conversations since: nothing in the future.
       return addTicket(tickets.size, now - 60, now).id;
-    },
-    async close() {
-      await server.close();
-      await files.close();
     },
   };
 }

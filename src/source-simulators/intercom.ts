@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { startFileServer, type RunningFileServer } from '../simulator/files/file-server.ts';
+import { startFileServer } from '../simulator/files/file-server.ts';
 import { bytesOf } from './file-bytes.ts';
-import { startSourceSim, type RateState, type SimAnswer, type SimRequest, type SourceSim } from './sim-server.ts';
+import { platformSim, startPlatformServer, type PlatformSim, type PlatformSimOptions, type RateState, type SimAnswer, type SimRequest } from './sim-server.ts';
 
 /**
  * Intercom's REST API (version 2.11) as the exporter meets it, over real HTTP on 127.0.0.1, seeded
@@ -30,7 +30,7 @@ import { startSourceSim, type RateState, type SimAnswer, type SimRequest, type S
  * at all; only `id`, `created_at` and `updated_at` are searchable; attachment links expire after a
  * number of uses instead of a time.
  */
-export interface IntercomSimOptions {
+export interface IntercomSimOptions extends PlatformSimOptions {
   /** The access token: `Authorization: Bearer {token}`. */
   readonly token: string;
   readonly conversations: number;
@@ -42,13 +42,10 @@ export interface IntercomSimOptions {
   readonly inlineEvery?: number;
   /** Successful downloads before an attachment link expires (403). */
   readonly linkUses?: number;
-  /** The app's budget (documented: 10,000 a minute, spread over 10-second windows). */
-  readonly limit?: { readonly requests: number; readonly windowMs: number };
   /** Search's largest page (documented: 150). */
   readonly searchPageMax?: number;
   /** Parts one `GET /conversations/{id}` shows (documented: at most 500); `total_count` tells them all. */
   readonly partsShown?: number;
-  readonly faults?: ReadonlyMap<number, 500 | 503 | 'reset'>;
 }
 
 export interface IntercomAuthor {
@@ -97,13 +94,11 @@ export interface IntercomConversation {
   state: 'open' | 'closed';
 }
 
-export interface IntercomSim {
+/** `files`: where the upload links point (`downloads.intercomcdn.com` in life). */
+export interface IntercomSim extends PlatformSim {
   /** `http://127.0.0.1:PORT`: what `--api-url` takes. */
   readonly url: string;
   readonly authorization: string;
-  readonly server: SourceSim;
-  /** Where the upload links point (`downloads.intercomcdn.com` in life). */
-  readonly files: RunningFileServer;
   /** The workspace's data, the ground truth of the tests. */
   readonly conversations: readonly IntercomConversation[];
   readonly contacts: ReadonlyMap<string, IntercomContact>;
@@ -113,7 +108,6 @@ export interface IntercomSim {
   addReply(conversationId: string): IntercomPart;
   /** A new conversation started by a new contact. */
   addConversation(): IntercomConversation;
-  close(): Promise<void>;
 }
 
 const SEED_EPOCH = Date.UTC(2024, 0, 1) / 1000;
@@ -275,13 +269,13 @@ export async function startIntercomSim(options: IntercomSimOptions): Promise<Int
     };
   };
 
-  const server = await startSourceSim(handle, { authorization, limit: options.limit ?? { requests: 1666, windowMs: 10_000 }, rateHeaders: intercomRateHeaders, ...(options.faults ? { faults: options.faults } : {}) });
+  // The app's budget is documented as 10,000 a minute, spread over 10-second windows.
+  const server = await startPlatformServer(handle, options, { authorization, limit: { requests: 1666, windowMs: 10_000 }, rateHeaders: intercomRateHeaders });
 
   return {
     url: server.url,
     authorization,
-    server,
-    files,
+    ...platformSim(server, files),
     conversations,
     contacts,
     fileBytes,
@@ -296,10 +290,6 @@ export async function startIntercomSim(options: IntercomSimOptions): Promise<Int
       return reply;
     },
     addConversation: () => addConversation(),
-    async close() {
-      await server.close();
-      await files.close();
-    },
   };
 }
 

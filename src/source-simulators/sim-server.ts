@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RunningFileServer } from '../simulator/files/file-server.ts';
 
 /**
  * The base of every source simulator (Zendesk, Freshdesk, Intercom): the old help desk's API over
@@ -39,15 +40,36 @@ export interface RateState {
   readonly limited: boolean;
 }
 
+/** Requests per window; the window starts at the first request and restarts once it has passed. */
+export interface SimBudget {
+  readonly requests: number;
+  readonly windowMs: number;
+}
+
+/** The Nth request fails so (event-driven, never timed). */
+export type SimFaults = ReadonlyMap<number, 500 | 503 | 'reset'>;
+
 export interface SourceSimOptions {
   /** The exact `Authorization` value required; anything else is a 401. */
   readonly authorization: string;
-  /** Requests per window; the window starts at the first request and restarts once it has passed. */
-  readonly limit: { readonly requests: number; readonly windowMs: number };
+  readonly limit: SimBudget;
   /** The platform's rate headers (Retry-After, X-RateLimit-*…), on every answer and on the 429. */
   rateHeaders(state: RateState): Record<string, string>;
-  /** The Nth request fails so (event-driven, never timed). */
-  readonly faults?: ReadonlyMap<number, 500 | 503 | 'reset'>;
+  readonly faults?: SimFaults;
+}
+
+/** What every platform simulator's options share: handed on to its `SourceSim`. */
+export interface PlatformSimOptions {
+  /** The account's budget; without it, the platform's documented one. */
+  readonly limit?: SimBudget;
+  readonly faults?: SimFaults;
+}
+
+/** What every platform simulator gives its tests: the API server, the file server its links point to, one close for both. */
+export interface PlatformSim {
+  readonly server: SourceSim;
+  readonly files: RunningFileServer;
+  close(): Promise<void>;
 }
 
 export interface RecordedSimRequest {
@@ -185,4 +207,28 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/**
+ * A platform simulator's API server: the test's budget and faults from `options`, else the
+ * platform's documented budget (`platform.limit`).
+ */
+export function startPlatformServer(
+  handle: (request: SimRequest) => SimAnswer | Promise<SimAnswer>,
+  options: PlatformSimOptions,
+  platform: Pick<SourceSimOptions, 'authorization' | 'limit' | 'rateHeaders'>,
+): Promise<SourceSim> {
+  return startSourceSim(handle, { ...platform, limit: options.limit ?? platform.limit, ...(options.faults === undefined ? {} : { faults: options.faults }) });
+}
+
+/** The servers of a platform simulator, closed together: its API, then its files. */
+export function platformSim(server: SourceSim, files: RunningFileServer): PlatformSim {
+  return {
+    server,
+    files,
+    async close() {
+      await server.close();
+      await files.close();
+    },
+  };
 }

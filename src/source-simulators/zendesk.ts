@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { startFileServer, type RunningFileServer } from '../simulator/files/file-server.ts';
-import { startSourceSim, type RateState, type SimAnswer, type SimRequest, type SourceSim } from './sim-server.ts';
+import { startFileServer } from '../simulator/files/file-server.ts';
+import { bytesOf } from './file-bytes.ts';
+import { platformSim, startPlatformServer, type PlatformSim, type PlatformSimOptions, type RateState, type SimAnswer, type SimBudget, type SimRequest } from './sim-server.ts';
 
 /**
  * Zendesk Support's API as the exporter meets it, over real HTTP on 127.0.0.1, seeded by a small
@@ -29,7 +30,7 @@ import { startSourceSim, type RateState, type SimAnswer, type SimRequest, type S
  * Simplifications: comments always page by cursor (no offset pages); the "last minute is left out"
  * rule of incremental exports is not modelled (test changes must show up at once).
  */
-export interface ZendeskSimOptions {
+export interface ZendeskSimOptions extends PlatformSimOptions {
   /** The API token user: `Authorization: Basic base64("{email}/token:{token}")`. */
   readonly email: string;
   readonly token: string;
@@ -42,15 +43,12 @@ export interface ZendeskSimOptions {
   readonly inlineEvery?: number;
   /** These tickets (by id) are deleted: `status: "deleted"`, comments 404. */
   readonly deleted?: readonly number[];
-  /** The account budget (Zendesk plans: 200–2500 a minute). */
-  readonly limit?: { readonly requests: number; readonly windowMs: number };
   /** The incremental export's own cap (documented: 10 a minute). */
-  readonly incrementalLimit?: { readonly requests: number; readonly windowMs: number };
+  readonly incrementalLimit?: SimBudget;
   /** The incremental export's largest page (documented: 1000); smaller makes paging visible. */
   readonly ticketsPageMax?: number;
   /** List Comments' largest page (documented: 100); smaller makes paging visible with few comments. */
   readonly commentsPageMax?: number;
-  readonly faults?: ReadonlyMap<number, 500 | 503 | 'reset'>;
 }
 
 export interface ZendeskUser {
@@ -97,15 +95,13 @@ export interface ZendeskTicket {
   readonly comments: ZendeskComment[];
 }
 
-export interface ZendeskSim {
+/** `files`: where `content_url`s redirect to (its `temporary` listener). */
+export interface ZendeskSim extends PlatformSim {
   /** `http://127.0.0.1:PORT`: the account's host (API and `content_url`s). */
   readonly url: string;
   /** What `--api-url` takes: `${url}/api/v2`. */
   readonly apiUrl: string;
   readonly authorization: string;
-  readonly server: SourceSim;
-  /** Where `content_url`s redirect to (its `temporary` listener). */
-  readonly files: RunningFileServer;
   /** The account's data, the ground truth of the tests. */
   readonly tickets: readonly ZendeskTicket[];
   readonly users: ReadonlyMap<number, ZendeskUser>;
@@ -118,7 +114,6 @@ export interface ZendeskSim {
   /** A new ticket with two comments. */
   addTicket(): ZendeskTicket;
   deleteTicket(ticketId: number): void;
-  close(): Promise<void>;
 }
 
 const SEED_EPOCH = Date.UTC(2023, 8, 1) / 1000;
@@ -296,12 +291,8 @@ export async function startZendeskSim(options: ZendeskSimOptions): Promise<Zende
 
   const sideload = (ids: readonly number[]): ZendeskUser[] => [...new Set(ids)].flatMap((id) => users.get(id) ?? []);
 
-  const server = await startSourceSim(handle, {
-    authorization,
-    limit: options.limit ?? { requests: 700, windowMs: 60_000 },
-    rateHeaders: zendeskRateHeaders,
-    ...(options.faults === undefined ? {} : { faults: options.faults }),
-  });
+  // Zendesk plans allow 200–2500 a minute.
+  const server = await startPlatformServer(handle, options, { authorization, limit: { requests: 700, windowMs: 60_000 }, rateHeaders: zendeskRateHeaders });
   origin = server.url;
   const deleted = new Set(options.deleted ?? []);
   for (let id = 1; id <= options.tickets; id++) {
@@ -314,8 +305,7 @@ export async function startZendeskSim(options: ZendeskSimOptions): Promise<Zende
     url: origin,
     apiUrl: `${origin}/api/v2`,
     authorization,
-    server,
-    files,
+    ...platformSim(server, files),
     tickets,
     users,
     fileBytes,
@@ -344,10 +334,6 @@ export async function startZendeskSim(options: ZendeskSimOptions): Promise<Zende
       if (ticket === undefined) throw new Error(`no ticket ${ticketId} in the simulator`);
       ticket.status = 'deleted';
       touch(ticket, stamp());
-    },
-    async close() {
-      await server.close();
-      await files.close();
     },
   };
 }
@@ -415,15 +401,4 @@ function positive(value: string | null): number | undefined {
 
 function iso(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-/** Deterministic file content, so a test can compare what landed byte for byte. */
-function bytesOf(name: string, size: number): Buffer {
-  const out = Buffer.alloc(size);
-  let block = createHash('sha256').update(name).digest();
-  for (let at = 0; at < size; at += block.length) {
-    block.copy(out, at);
-    block = createHash('sha256').update(block).digest();
-  }
-  return out;
 }

@@ -2,7 +2,7 @@ import { ConfigError } from '../core/errors.ts';
 import { remoteLinksOf } from '../mapper/remote-attachments.ts';
 import { normaliseAttachments } from '../readers/attachment-normalise.ts';
 import { asArray, asObject, asText, type JsonObject } from '../readers/presets/json-value.ts';
-import type { CursorValue, ExportBatch, PlatformExport, PlatformFactory, RateHeaders, SourceHttp, SourceResponse, WalkOptions } from './platform.ts';
+import { apiBaseUrl, type CursorValue, type ExportBatch, type PlatformExport, type PlatformFactory, type RateHeaders, type SourceHttp, type SourceResponse, type WalkOptions } from './platform.ts';
 
 /**
  * Freshdesk API v2: the ticket list by `updated_since`, oldest change first, then each ticket's
@@ -59,7 +59,7 @@ export function freshdeskSettings(env: Readonly<Record<string, string | undefine
     throw new ConfigError(['FRESHDESK_DOMAIN: expected the account name (acme) or its host (acme.freshdesk.com)']);
   }
   const host = domain.includes('.') ? domain : `${domain}.freshdesk.com`;
-  const baseUrl = (apiUrl ?? `https://${host}/api/v2`).replace(/\/+$/, '');
+  const baseUrl = apiBaseUrl(apiUrl, `https://${host}/api/v2`);
   return {
     baseUrl,
     authorization: `Basic ${Buffer.from(`${(env.FRESHDESK_API_KEY ?? '').trim()}:X`).toString('base64')}`,

@@ -1,10 +1,9 @@
 import PQueue from 'p-queue';
-import { baseUrlProblem } from '../config/schema.ts';
 import { ConfigError } from '../core/errors.ts';
 import { remoteLinksOf } from '../mapper/remote-attachments.ts';
 import { normaliseAttachments } from '../readers/attachment-normalise.ts';
 import { asArray, asObject, asText, type JsonObject } from '../readers/presets/json-value.ts';
-import type { CursorValue, ExportBatch, ExportRecord, PlatformExport, PlatformFactory, RateHeaders, SourceHttp, SourceResponse, WalkOptions } from './platform.ts';
+import { apiBaseUrl, type CursorValue, type ExportBatch, type ExportRecord, type PlatformExport, type PlatformFactory, type RateHeaders, type SourceHttp, type SourceResponse, type WalkOptions } from './platform.ts';
 
 /**
  * Intercom (REST API 2.11): conversations found by `updated_at`, then each one in full, written as
@@ -51,10 +50,7 @@ const CDN_HOSTS = ['downloads.intercomcdn.com', 'downloads.intercomcdn.eu', 'dow
 export function intercomSettings(env: Readonly<Record<string, string | undefined>>, apiUrl: string | undefined): IntercomSettings {
   const token = (env.INTERCOM_TOKEN ?? '').trim();
   if (token === '') throw new ConfigError(['INTERCOM_TOKEN: not set (the Intercom export needs an access token of an Intercom app)']);
-  // The token goes to this URL: https, or plain http to a loopback proxy or simulator only.
-  const urlProblem = apiUrl === undefined ? undefined : baseUrlProblem(apiUrl);
-  if (urlProblem !== undefined) throw new ConfigError([`--api-url: ${urlProblem}`]);
-  return { baseUrl: (apiUrl ?? 'https://api.intercom.io').replace(/\/+$/, ''), authorization: `Bearer ${token}` };
+  return { baseUrl: apiBaseUrl(apiUrl, 'https://api.intercom.io'), authorization: `Bearer ${token}` };
 }
 
 export function intercomPlatform(settings: IntercomSettings): PlatformExport {

@@ -4,6 +4,8 @@
  * record shapes; the runner knows files, the cursor checkpoint, the attachment store and progress.
  * Neither knows the other's side, so a platform file reads like the API's own documentation.
  */
+import { baseUrlProblem } from '../config/schema.ts';
+import { ConfigError } from '../core/errors.ts';
 
 export type Platform = 'zendesk' | 'freshdesk' | 'intercom';
 
@@ -112,3 +114,14 @@ export interface PlatformExport {
  * URL built from the environment: a proxy, or a simulator on 127.0.0.1 (plain http only on loopback).
  */
 export type PlatformFactory = (env: Readonly<Record<string, string | undefined>>, apiUrl: string | undefined) => PlatformExport;
+
+/**
+ * The API's base URL: `apiUrl` (`--api-url`) when given, else the platform's own `fallback`, without
+ * a trailing slash. The credential goes to this URL: `--api-url` must be https, or plain http to a
+ * loopback proxy or simulator only (a `ConfigError` otherwise). Every platform's factory uses it.
+ */
+export function apiBaseUrl(apiUrl: string | undefined, fallback: string): string {
+  const problem = apiUrl === undefined ? undefined : baseUrlProblem(apiUrl);
+  if (problem !== undefined) throw new ConfigError([`--api-url: ${problem}`]);
+  return (apiUrl ?? fallback).replace(/\/+$/, '');
+}

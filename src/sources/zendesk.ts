@@ -1,10 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { baseUrlProblem } from '../config/schema.ts';
 import { ConfigError } from '../core/errors.ts';
 import { remoteLinksOf } from '../mapper/remote-attachments.ts';
 import { normaliseAttachments } from '../readers/attachment-normalise.ts';
 import { asArray, asObject, asText, type JsonObject } from '../readers/presets/json-value.ts';
-import type { CursorValue, ExportBatch, ExportRecord, PlatformExport, PlatformFactory, RateHeaders, SourceHttp, WalkOptions } from './platform.ts';
+import { apiBaseUrl, type CursorValue, type ExportBatch, type ExportRecord, type PlatformExport, type PlatformFactory, type RateHeaders, type SourceHttp, type WalkOptions } from './platform.ts';
 
 /**
  * Zendesk Support: the cursor-based incremental ticket export, then each ticket's comments with
@@ -53,12 +52,10 @@ export function zendeskSettings(env: Readonly<Record<string, string | undefined>
   if (apiUrl === undefined && !/^[a-z0-9][a-z0-9-]*$/i.test(subdomain)) {
     throw new ConfigError(['ZENDESK_SUBDOMAIN: expected the account name only, as in https://{subdomain}.zendesk.com (letters, digits, dashes)']);
   }
-  // The credential goes to this URL: https, or plain http to a loopback proxy or simulator only.
-  const urlProblem = apiUrl === undefined ? undefined : baseUrlProblem(apiUrl);
-  if (urlProblem !== undefined) throw new ConfigError([`--api-url: ${urlProblem}`]);
+  const baseUrl = apiBaseUrl(apiUrl, `https://${subdomain}.zendesk.com/api/v2`);
   const credential = `${(env.ZENDESK_EMAIL ?? '').trim()}/token:${(env.ZENDESK_API_TOKEN ?? '').trim()}`;
   return {
-    baseUrl: (apiUrl ?? `https://${subdomain}.zendesk.com/api/v2`).replace(/\/+$/, ''),
+    baseUrl,
     authorization: `Basic ${Buffer.from(credential).toString('base64')}`,
   };
 }

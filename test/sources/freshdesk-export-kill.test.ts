@@ -1,31 +1,17 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { FreshdeskSim } from '../../src/source-simulators/freshdesk.ts';
 import { spawnCli } from '../crash/harness.ts';
+import { exportTestEnv, importExport, lines } from './export-test-env.ts';
 import { API_KEY, ENV, expectLandedOnce, expectNoCredentialIn, messageKeys, simKeys, startSim } from './freshdesk-export.helpers.ts';
 
-import { importExport, lines, startHelpScout, tempDir } from './zendesk-export.helpers.ts';
-
-let sim: FreshdeskSim | undefined;
-let helpScout: RunningSimulator | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await sim?.close();
-  await helpScout?.close();
-  sim = undefined;
-  helpScout = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const env = exportTestEnv<FreshdeskSim>();
 
 describe('hs-import export --from freshdesk, killed', () => {
   it('hs-import export SIGKILLed mid-walk and mid-download, then run again: every ticket once, every message lands once with its files', async () => {
     // Links expire after one download: a resume must fetch the links the API mints afresh.
-    sim = await startSim({ seed: { tickets: 30, perSecond: 2, conversations: (i) => i % 4 }, linkUses: 1 });
-    const running = sim;
-    const out = tempDir();
-    dirs.push(out);
+    const running = await env.source(startSim({ seed: { tickets: 30, perSecond: 2, conversations: (i) => i % 4 }, linkUses: 1 }));
+    const out = env.newDir();
     // Kill while the API answers its 6th request (mid-page: the cursor stands inside the list page),
     // then, in the resumed run, while its 4th file downloads (records written, cursor not yet saved).
     const points: { where: 'api' | 'file'; n: number }[] = [{ where: 'api', n: 6 }, { where: 'file', n: 4 }];
@@ -55,7 +41,7 @@ describe('hs-import export --from freshdesk, killed', () => {
     expect([...ids].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(messageKeys(tickets).sort()).toEqual(simKeys(running).sort());
 
-    helpScout = await startHelpScout();
+    const helpScout = await env.helpScout();
     const run = await importExport(out, helpScout);
     expect(run.rejects).toEqual([]);
     expectLandedOnce(running, helpScout);

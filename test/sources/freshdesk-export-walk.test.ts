@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
 import type { FreshdeskSim } from '../../src/source-simulators/freshdesk.ts';
 import { freshdeskExport } from '../../src/sources/freshdesk.ts';
-import { API_KEY, messageKeys, platformFor, simKeys, startSim, walkAll } from './freshdesk-export.helpers.ts';
+import { API_KEY, ENV, messageKeys, platformFor, simKeys, startSim, walkAll } from './freshdesk-export.helpers.ts';
 
 let sim: FreshdeskSim | undefined;
 afterEach(async () => {
@@ -163,5 +163,12 @@ describe('Freshdesk credentials from the environment', () => {
     expect(byName.attachmentHosts).toContain('acme.freshdesk.com');
     expect(JSON.stringify(byName.importSource())).not.toContain(API_KEY);
     expect(byName.importSource()).toEqual({ format: 'freshdesk', path: 'tickets.jsonl' });
+  });
+
+  it('--api-url replaces the account URL, checked as every platform checks it: https, or plain http to a loopback host only', () => {
+    expect(() => freshdeskExport(ENV, 'http://proxy.example.com/api/v2')).toThrow(/--api-url: http:\/\/ is only allowed to a loopback host/);
+    expect(() => freshdeskExport(ENV, 'https://user:pw@proxy.example.com/api/v2')).toThrow(/--api-url: must not contain a user name or password/);
+    expect(freshdeskExport(ENV, 'https://proxy.example.com/api/v2/').baseUrl).toBe('https://proxy.example.com/api/v2');
+    expect(freshdeskExport(ENV, 'http://127.0.0.1:8080/api/v2').baseUrl).toBe('http://127.0.0.1:8080/api/v2');
   });
 });

@@ -1,38 +1,17 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { FreshdeskSim } from '../../src/source-simulators/freshdesk.ts';
 import { runExport } from '../../src/sources/export-run.ts';
-// The export-to-import plumbing is the same for every platform: shared, not copied.
-import { importExport, lines, startHelpScout, tempDir } from './zendesk-export.helpers.ts';
+import { exportTestEnv, FETCHER, HTTP, importExport, lines } from './export-test-env.ts';
 import { expectLandedOnce, expectNoCredentialIn, platformFor, startSim } from './freshdesk-export.helpers.ts';
 
-let sim: FreshdeskSim | undefined;
-let helpScout: RunningSimulator | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await sim?.close();
-  await helpScout?.close();
-  sim = undefined;
-  helpScout = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function newDir(): string {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-}
-
-const HTTP = { backoffMs: 5 };
-const FETCHER = { backoffMs: 1 };
+const env = exportTestEnv<FreshdeskSim>();
 
 describe('hs-import export --from freshdesk', () => {
   it('exports what the preset reads: every message lands in Help Scout once, files and inline images byte-identical, a 503 and a reset on the way', async () => {
     // Links expire after one download: only a fetch during the export gets them.
-    sim = await startSim({ seed: { tickets: 30, conversations: (i) => i % 4 }, linkUses: 1, faults: new Map<number, 503 | 'reset'>([[3, 503], [11, 'reset']]) });
-    const out = newDir();
+    const sim = await env.source(startSim({ seed: { tickets: 30, conversations: (i) => i % 4 }, linkUses: 1, faults: new Map<number, 503 | 'reset'>([[3, 503], [11, 'reset']]) }));
+    const out = env.newDir();
     const result = await runExport(platformFor(sim), { out, http: HTTP, fetcher: FETCHER });
     expect(result.state.finished).toBe(true);
     expect(result.state.warnings).toEqual([]);
@@ -40,7 +19,7 @@ describe('hs-import export --from freshdesk', () => {
     expect(written.map((t) => t.id)).toHaveLength(30);
     expect(result.state.counts).toMatchObject({ tickets: 30, messages: sim.messages().length });
 
-    helpScout = await startHelpScout();
+    const helpScout = await env.helpScout();
     const run = await importExport(out, helpScout);
     expect(run.counts).toMatchObject({ done: sim.messages().length, rejected: 0, inDoubt: 0 });
     expectLandedOnce(sim, helpScout);
@@ -51,8 +30,8 @@ describe('hs-import export --from freshdesk', () => {
   });
 
   it('stays within the source budget: paced by X-RateLimit-Remaining, no 429 after the first window', async () => {
-    sim = await startSim({ seed: { tickets: 40, conversations: () => 1 }, limit: { requests: 8, windowMs: 1000 } });
-    const out = newDir();
+    const sim = await env.source(startSim({ seed: { tickets: 40, conversations: () => 1 }, limit: { requests: 8, windowMs: 1000 } }));
+    const out = env.newDir();
     const result = await runExport(platformFor(sim, { windowMs: 1000 }), { out, http: HTTP, fetcher: FETCHER });
     expect(result.state.finished).toBe(true);
     const limited = sim.server.requests.filter((r) => r.status === 429);
@@ -65,15 +44,15 @@ describe('hs-import export --from freshdesk', () => {
   });
 
   it('a second export --since the first holds only new and changed tickets, and run --delta lands just what is new', async () => {
-    sim = await startSim({ seed: { tickets: 20, conversations: () => 1 } });
-    const first = newDir();
+    const sim = await env.source(startSim({ seed: { tickets: 20, conversations: () => 1 } }));
+    const first = env.newDir();
     await runExport(platformFor(sim), { out: first, http: HTTP, fetcher: FETCHER });
-    helpScout = await startHelpScout();
+    const helpScout = await env.helpScout();
     await importExport(first, helpScout);
 
     sim.reply(4);
     const opened = sim.openTicket();
-    const second = newDir();
+    const second = env.newDir();
     const result = await runExport(platformFor(sim), { out: second, since: first, http: HTTP, fetcher: FETCHER });
     expect(result.state.finished).toBe(true);
     expect(lines(join(second, 'tickets.jsonl')).map((t) => t.id)).toEqual([4, opened]);

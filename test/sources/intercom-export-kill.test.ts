@@ -1,29 +1,13 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { IntercomSim } from '../../src/source-simulators/intercom.ts';
 import { runExport } from '../../src/sources/export-run.ts';
 import { spawnNode, type ChildExit } from '../crash/harness.ts';
 import { expectLandedOnce, expectNoCredentialIn, INTERCOM_ENV, messageKeys, platformFor, startSim, TOKEN } from './intercom-export.helpers.ts';
-import { importExport, startHelpScout, tempDir } from './zendesk-export.helpers.ts';
+import { exportTestEnv, FETCHER, HTTP, importExport } from './export-test-env.ts';
 
-let sim: IntercomSim | undefined;
-let helpScout: RunningSimulator | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await sim?.close();
-  await helpScout?.close();
-  sim = undefined;
-  helpScout = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function newDir(): string {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-}
+const env = exportTestEnv<IntercomSim>();
 
 const PAGE = 2;
 const CHILD = 'test/sources/intercom-export-child.ts';
@@ -37,13 +21,12 @@ function exportChild(source: IntercomSim, out: string): Promise<ChildExit> & { k
 describe('hs-import export --from intercom, killed', () => {
   it('SIGKILLed at an API request and at a download, then run again: the same files as an unkilled export, every message once in Help Scout', async () => {
     // Conversations 7 and 8 share a contact, on search pages 4 and 5 (two a page).
-    sim = await startSim({ conversations: 10, partsPerConversation: 4, fileEvery: 2, linkUses: 10 });
-    const source = sim;
-    const reference = newDir();
-    await runExport(platformFor(source, PAGE), { out: reference, http: { backoffMs: 5 }, fetcher: { backoffMs: 1 } });
+    const source = await env.source(startSim({ conversations: 10, partsPerConversation: 4, fileEvery: 2, linkUses: 10 }));
+    const reference = env.newDir();
+    await runExport(platformFor(source, PAGE), { out: reference, http: HTTP, fetcher: FETCHER });
     const apiBefore = source.server.requests.length;
 
-    const out = newDir();
+    const out = env.newDir();
     // Round 1: killed while the API holds the first GET of page 5, after page 4 (and the contact of 7) was saved.
     const first = exportChild(source, out);
     const dieHere = (r: { path: string; n: number }): boolean => r.n > apiBefore && r.path === '/conversations/1008';
@@ -76,7 +59,7 @@ describe('hs-import export --from intercom, killed', () => {
     }
     expectNoCredentialIn(out);
 
-    helpScout = await startHelpScout();
+    const helpScout = await env.helpScout();
     const run = await importExport(out, helpScout);
     expect(run.rejects).toEqual([]);
     const keys = messageKeys(source.conversations);

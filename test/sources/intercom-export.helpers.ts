@@ -3,8 +3,7 @@ import type { RunningSimulator, SimThread } from '../../src/simulator/index.ts';
 import { startIntercomSim, type IntercomConversation, type IntercomSim, type IntercomSimOptions } from '../../src/source-simulators/intercom.ts';
 import { intercomPlatform, intercomSettings } from '../../src/sources/intercom.ts';
 import type { PlatformExport } from '../../src/sources/platform.ts';
-import { filesUnder } from '../cli/helpers.ts';
-import { importedThreads } from './zendesk-export.helpers.ts';
+import { expectNoneIn, importedThreads } from './export-test-env.ts';
 
 export const TOKEN = 'ic-token-secret-77a1d00d';
 export const INTERCOM_ENV = { INTERCOM_TOKEN: TOKEN };
@@ -47,5 +46,5 @@ export function expectLandedOnce(sim: IntercomSim, helpScout: RunningSimulator, 
 
 /** Neither the token nor the Authorization value is in any file under `dir`. */
 export function expectNoCredentialIn(dir: string): void {
-  for (const file of filesUnder(dir)) expect(file.text, file.path).not.toContain(TOKEN);
+  expectNoneIn(dir, [TOKEN]);
 }

@@ -1,38 +1,18 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { IntercomSim } from '../../src/source-simulators/intercom.ts';
 import { runExport } from '../../src/sources/export-run.ts';
 import { intercomExport } from '../../src/sources/intercom.ts';
 import { expectLandedOnce, expectNoCredentialIn, INTERCOM_ENV, messageKeys, platformFor, startSim, TOKEN } from './intercom-export.helpers.ts';
-import { importedThreads, importExport, lines, startHelpScout, tempDir } from './zendesk-export.helpers.ts';
+import { exportTestEnv, FETCHER, HTTP, importedThreads, importExport, lines } from './export-test-env.ts';
 
-let sim: IntercomSim | undefined;
-let helpScout: RunningSimulator | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await sim?.close();
-  await helpScout?.close();
-  sim = undefined;
-  helpScout = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function newDir(): string {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-}
-
-const HTTP = { backoffMs: 5 };
-const FETCHER = { backoffMs: 1 };
+const env = exportTestEnv<IntercomSim>();
 
 describe('hs-import export --from intercom', () => {
   it('exports what the preset reads: every message lands in Help Scout once, files byte-identical, each conversation with its contact as customer', async () => {
     // Links expire after one use: only a download while the export runs gets them. A 503 and a reset on the way.
-    sim = await startSim({ conversations: 14, partsPerConversation: 7, fileEvery: 3, inlineEvery: 5, linkUses: 1, faults: new Map<number, 503 | 'reset'>([[3, 503], [8, 'reset']]) });
-    const out = newDir();
+    const sim = await env.source(startSim({ conversations: 14, partsPerConversation: 7, fileEvery: 3, inlineEvery: 5, linkUses: 1, faults: new Map<number, 503 | 'reset'>([[3, 503], [8, 'reset']]) }));
+    const out = env.newDir();
     const result = await runExport(platformFor(sim), { out, http: HTTP, fetcher: FETCHER });
     expect(result.state.finished).toBe(true);
 
@@ -52,9 +32,8 @@ describe('hs-import export --from intercom', () => {
 
     // The source is gone before the import: every file must come from the store the export filled.
     const source = sim;
-    sim = undefined;
-    await source.close();
-    helpScout = await startHelpScout();
+    await env.closeSource();
+    const helpScout = await env.helpScout();
     const run = await importExport(out, helpScout);
     const keys = messageKeys(source.conversations);
     expect(run.rejects).toEqual([]);
@@ -69,17 +48,17 @@ describe('hs-import export --from intercom', () => {
   });
 
   it('a second export --since the first holds only changed and new conversations, and no contact twice', async () => {
-    sim = await startSim({ conversations: 6, partsPerConversation: 4 });
-    const first = newDir();
+    const sim = await env.source(startSim({ conversations: 6, partsPerConversation: 4 }));
+    const first = env.newDir();
     await runExport(platformFor(sim), { out: first, http: HTTP, fetcher: FETCHER });
-    helpScout = await startHelpScout();
+    const helpScout = await env.helpScout();
     const firstRun = await importExport(first, helpScout);
     const before = messageKeys(sim.conversations);
     expect(firstRun.counts).toMatchObject({ rejected: 0 });
 
     const reply = sim.addReply('1002');
     const fresh = sim.addConversation();
-    const second = newDir();
+    const second = env.newDir();
     const result = await runExport(platformFor(sim), { out: second, since: first, http: HTTP, fetcher: FETCHER });
     expect(result.state.finished).toBe(true);
     expect(lines(join(second, 'conversations.jsonl')).map((c) => c.id)).toEqual(['1002', fresh.id]);
@@ -96,8 +75,8 @@ describe('hs-import export --from intercom', () => {
   });
 
   it('keeps within the budget: no 429 once the first answer told it', async () => {
-    sim = await startSim({ conversations: 12, partsPerConversation: 3, fileEvery: 4, limit: { requests: 8, windowMs: 1000 } });
-    const out = newDir();
+    const sim = await env.source(startSim({ conversations: 12, partsPerConversation: 3, fileEvery: 4, limit: { requests: 8, windowMs: 1000 } }));
+    const out = env.newDir();
     const result = await runExport(platformFor(sim), { out, http: HTTP, fetcher: FETCHER });
     expect(result.state.finished).toBe(true);
     expect(lines(join(out, 'conversations.jsonl'))).toHaveLength(12);
@@ -107,8 +86,8 @@ describe('hs-import export --from intercom', () => {
   });
 
   it('says which conversations Intercom shows only in part (over 500 parts), never a silent cut', async () => {
-    sim = await startSim({ conversations: 6, partsPerConversation: 6, partsShown: 3 });
-    const result = await runExport(platformFor(sim), { out: newDir(), http: HTTP, fetcher: FETCHER });
+    const sim = await env.source(startSim({ conversations: 6, partsPerConversation: 6, partsShown: 3 }));
+    const result = await runExport(platformFor(sim), { out: env.newDir(), http: HTTP, fetcher: FETCHER });
     expect(result.state.finished).toBe(true);
     // Conversations 1004 and 1005 have 4 and 5 parts; Intercom shows 3.
     expect(result.state.warnings).toEqual([

@@ -1,33 +1,15 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { SimRequest } from '../../src/source-simulators/sim-server.ts';
 import type { ZendeskSim } from '../../src/source-simulators/zendesk.ts';
 import { runExport } from '../../src/sources/export-run.ts';
 import { TICKETS_FILE, USERS_FILE } from '../../src/sources/zendesk.ts';
 import { spawnCli, type Child } from '../crash/harness.ts';
-import { commentKeys, expectLandedOnce, expectNoCredentialIn, importExport, importedThreads, platformFor, startHelpScout, startSim, tempDir, TOKEN, ZENDESK_ENV } from './zendesk-export.helpers.ts';
+import { exportTestEnv, FETCHER, HTTP, importedThreads, importExport } from './export-test-env.ts';
+import { commentKeys, expectLandedOnce, expectNoCredentialIn, platformFor, startSim, TOKEN, ZENDESK_ENV } from './zendesk-export.helpers.ts';
 
-let sim: ZendeskSim | undefined;
-let helpScout: RunningSimulator | undefined;
-let child: Child | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  child?.kill();
-  await sim?.close();
-  await helpScout?.close();
-  sim = undefined;
-  helpScout = undefined;
-  child = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function newDir(): string {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-}
+const env = exportTestEnv<ZendeskSim>();
 
 function exportChild(s: ZendeskSim, out: string): Child {
   return spawnCli(['export', '--from', 'zendesk', '--out', out, '--api-url', s.apiUrl], { env: ZENDESK_ENV });
@@ -36,11 +18,11 @@ function exportChild(s: ZendeskSim, out: string): Child {
 describe('hs-import export --from zendesk, killed', () => {
   it('SIGKILLed at a file download and inside the comment pages of a ticket, then run again, ends with the files of an unkilled export; the import lands every comment once', async () => {
     // Many restarts of one account: the incremental cap is not under test here.
-    const s = (sim = await startSim({ tickets: 10, commentsPerTicket: 4, ticketsPageMax: 4, commentsPageMax: 2, fileEvery: 2, incrementalLimit: { requests: 1000, windowMs: 60_000 } }));
-    const reference = newDir();
-    await runExport(platformFor(s), { out: reference, http: { backoffMs: 5 }, fetcher: { backoffMs: 1 } });
+    const s = await env.source(startSim({ tickets: 10, commentsPerTicket: 4, ticketsPageMax: 4, commentsPageMax: 2, fileEvery: 2, incrementalLimit: { requests: 1000, windowMs: 60_000 } }));
+    const reference = env.newDir();
+    await runExport(platformFor(s), { out: reference, http: HTTP, fetcher: FETCHER });
 
-    const out = newDir();
+    const out = env.newDir();
     // Each child is killed at the nth request of a kind, counted from its start: the request is held
     // unanswered, the child dies waiting for it (an event the simulator saw, never a timer).
     const kills: readonly { readonly at: string; readonly nth: number; readonly is: (r: SimRequest) => boolean }[] = [
@@ -48,8 +30,7 @@ describe('hs-import export --from zendesk, killed', () => {
       { at: 'a ticket\'s second page of comments', nth: 1, is: (r) => r.query.has('page[after]') },
     ];
     for (const kill of kills) {
-      const killed = exportChild(s, out);
-      child = killed;
+      const killed = env.child(exportChild(s, out));
       let seen = 0;
       let target: number | undefined;
       const reached = new Promise<void>((resolve) => {
@@ -65,8 +46,7 @@ describe('hs-import export --from zendesk, killed', () => {
       expect((await killed.exit).signal, kill.at).toBe('SIGKILL');
     }
     s.server.hold = () => false;
-    const last = exportChild(s, out);
-    child = last;
+    const last = env.child(exportChild(s, out));
     const done = await last.exit;
     expect(done.code, done.stderr).toBe(0);
 
@@ -74,9 +54,8 @@ describe('hs-import export --from zendesk, killed', () => {
     expect(done.stdout + done.stderr).not.toContain(TOKEN);
     expectNoCredentialIn(out, s);
 
-    sim = undefined;
-    await s.close();
-    helpScout = await startHelpScout();
+    await env.closeSource();
+    const helpScout = await env.helpScout();
     const run = await importExport(out, helpScout);
     const keys = commentKeys(s.tickets);
     expect(run.counts).toMatchObject({ done: keys.length, rejected: 0, inDoubt: 0 });

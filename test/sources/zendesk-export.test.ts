@@ -1,47 +1,17 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { ZendeskSim } from '../../src/source-simulators/zendesk.ts';
 import { runExport } from '../../src/sources/export-run.ts';
-import {
-  commentKeys,
-  expectLandedOnce,
-  expectNoCredentialIn,
-  importExport,
-  importedThreads,
-  lines,
-  platformFor,
-  startHelpScout,
-  startSim,
-  tempDir,
-} from './zendesk-export.helpers.ts';
+import { exportTestEnv, FETCHER, HTTP, importedThreads, importExport, lines } from './export-test-env.ts';
+import { commentKeys, expectLandedOnce, expectNoCredentialIn, platformFor, startSim } from './zendesk-export.helpers.ts';
 
-let sim: ZendeskSim | undefined;
-let helpScout: RunningSimulator | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await sim?.close();
-  await helpScout?.close();
-  sim = undefined;
-  helpScout = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function newDir(): string {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-}
-
-const HTTP = { backoffMs: 5 };
-const FETCHER = { backoffMs: 1 };
+const env = exportTestEnv<ZendeskSim>();
 
 describe('hs-import export --from zendesk', () => {
   it('exports what the preset reads: every comment lands in Help Scout once, files byte-identical, fetched while the export ran', async () => {
     // Small pages on both endpoints, a deleted ticket, a 503 and a reset on the way.
-    sim = await startSim({ tickets: 12, commentsPerTicket: 5, ticketsPageMax: 5, commentsPageMax: 2, deleted: [5], faults: new Map<number, 503 | 'reset'>([[4, 503], [9, 'reset']]) });
-    const out = newDir();
+    const sim = await env.source(startSim({ tickets: 12, commentsPerTicket: 5, ticketsPageMax: 5, commentsPageMax: 2, deleted: [5], faults: new Map<number, 503 | 'reset'>([[4, 503], [9, 'reset']]) }));
+    const out = env.newDir();
     const result = await runExport(platformFor(sim), { out, http: HTTP, fetcher: FETCHER });
     expect(result.state.finished).toBe(true);
 
@@ -71,9 +41,8 @@ describe('hs-import export --from zendesk', () => {
 
     // The source is gone before the import: every file must come from the store the export filled.
     const source = sim;
-    sim = undefined;
-    await source.close();
-    helpScout = await startHelpScout();
+    await env.closeSource();
+    const helpScout = await env.helpScout();
     const run = await importExport(out, helpScout);
     expect(run.counts).toMatchObject({ done: exportedKeys.length, rejected: 0, inDoubt: 0 });
     expect([...run.landed()].map((n) => n.key).sort()).toEqual(exportedKeys);
@@ -83,17 +52,17 @@ describe('hs-import export --from zendesk', () => {
   });
 
   it('a second export --since the first holds only new and changed tickets; run --delta lands just the new comments', async () => {
-    sim = await startSim({ tickets: 6, commentsPerTicket: 3 });
-    const first = newDir();
+    const sim = await env.source(startSim({ tickets: 6, commentsPerTicket: 3 }));
+    const first = env.newDir();
     await runExport(platformFor(sim), { out: first, http: HTTP, fetcher: FETCHER });
-    helpScout = await startHelpScout();
+    const helpScout = await env.helpScout();
     const firstRun = await importExport(first, helpScout);
     const before = commentKeys(sim.tickets);
     expect(firstRun.counts).toMatchObject({ done: before.length, rejected: 0 });
 
     const added = sim.addComment(2);
     const fresh = sim.addTicket();
-    const second = newDir();
+    const second = env.newDir();
     const result = await runExport(platformFor(sim), { out: second, since: first, http: HTTP, fetcher: FETCHER });
     expect(result.state.finished).toBe(true);
     // Only the changed ticket (whole, with its earlier comments) and the new one.
@@ -113,8 +82,8 @@ describe('hs-import export --from zendesk', () => {
 
   it('keeps within both limits: no 429 once the first window told the budget, the incremental cap paced ahead', async () => {
     // 10 requests a second for the account, 2 a second for the incremental export: over 20 requests.
-    sim = await startSim({ tickets: 10, commentsPerTicket: 3, ticketsPageMax: 2, fileEvery: 4, limit: { requests: 10, windowMs: 1000 }, incrementalLimit: { requests: 2, windowMs: 1000 } });
-    const out = newDir();
+    const sim = await env.source(startSim({ tickets: 10, commentsPerTicket: 3, ticketsPageMax: 2, fileEvery: 4, limit: { requests: 10, windowMs: 1000 }, incrementalLimit: { requests: 2, windowMs: 1000 } }));
+    const out = env.newDir();
     const result = await runExport(platformFor(sim, { incrementalCap: { requests: 2, windowMs: 1000 } }), { out, http: HTTP, fetcher: FETCHER });
     expect(result.state.finished).toBe(true);
     expect(lines(join(out, 'tickets.jsonl'))).toHaveLength(10);
