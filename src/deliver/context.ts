@@ -5,6 +5,7 @@ import type { SpoolReader } from '../checkpoint/spool.ts';
 import type { HelpScoutClient } from '../helpscout/client.ts';
 import type { LaneHistory, PlanOptions } from '../plan/build-plan.ts';
 import type { NoteTable } from '../plan/note-table.ts';
+import type { ByteBudget } from './byte-budget.ts';
 import type { NoteOutcome } from './note-status.ts';
 
 export interface DeliveryStats {
@@ -49,7 +50,12 @@ export interface DeliveryContext {
   readonly maxInDoubtAttempts: number;
   readonly stopping: () => boolean;
   readonly onNoteSettled: () => void;
+  /** Request bytes in memory at once across lanes (bodies with attachments are big). */
+  readonly bodyBytes: ByteBudget;
 }
+
+/** Enough for dozens of ordinary creates at once; a note with a 10 MB file goes one at a time. */
+export const BODY_BYTES_IN_FLIGHT = 24 * 1024 * 1024;
 
 export function emptyStats(): DeliveryStats {
   return {

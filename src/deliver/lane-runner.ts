@@ -1,4 +1,6 @@
 import { targetKindOf, type IntentEvent } from '../checkpoint/events.ts';
+import type { NotePayload } from '../checkpoint/spool.ts';
+import type { ConversationBody } from '../helpscout/wire-types.ts';
 import { ApiRejectedError, ConversationMovedError, PreconditionError, RequestTooLargeError } from '../core/errors.ts';
 import type { RejectReason } from '../core/reject.ts';
 import { planLane, type LaneHistory } from '../plan/build-plan.ts';
@@ -15,10 +17,14 @@ type StepOutcome = { readonly kind: 'next' | 'stop' } | { readonly kind: 'replan
 
 type AddNote = Step & { kind: 'add-note' };
 
-/** An add-note whose intent is on disk, ready to send. */
+/**
+ * An add-note whose intent is on disk, ready to send. Its body is built only when it is sent:
+ * sixteen bodies built ahead, each with its files in base64, held hundreds of megabytes.
+ */
 interface LoggedNote {
   readonly intent: IntentEvent;
-  readonly thread: OutgoingThread;
+  readonly payload: NotePayload;
+  readonly voice: Voice;
 }
 
 /**
@@ -100,13 +106,16 @@ class LaneRunner {
 
   private async addNote(step: AddNote, index: number): Promise<StepOutcome> {
     const { ctx } = this;
-    const { intent, thread: outgoing } = await this.logged(step, index);
+    const { intent, payload, voice } = await this.logged(step, index);
     try {
-      const result = await sendLogged(ctx, intent, () => send(ctx, step.conversation, outgoing));
+      const result = await this.withBody([step.note], async () => {
+        const outgoing = await threadBody(payload, voice);
+        return sendLogged(ctx, intent, () => send(ctx, step.conversation, outgoing));
+      });
       if (result.kind === 'in-doubt') return this.leaveInDoubt([step.note]);
       const thread = result.kind === 'ack' ? result.value.threadId : result.found.threads?.[0];
       this.markDone(step, [step.note], step.conversation, thread === undefined ? [] : [thread], result.kind);
-      ctx.stats.threads[outgoing.type]++;
+      ctx.stats.threads[voice.type]++;
       return { kind: 'next' };
     } catch (error) {
       if (error instanceof RequestTooLargeError) {
@@ -132,14 +141,12 @@ class LaneRunner {
       batch.push(later);
     }
     const { ctx } = this;
-    const notes = await Promise.all(
-      batch.map(async (s): Promise<LoggedNote> => {
-        const payload = ctx.spool.read(ctx.table.spool(s.note));
-        const intent = this.intent(s, [s.note], { conversation: s.conversation, createdAt: payload.createdAt, fp: textFingerprint(payload.text) });
-        const into = this.factsOf(s.conversation);
-        return { intent, thread: await threadBody(payload, this.voiceOf(s.note, into?.customerEmail, into?.status)) };
-      }),
-    );
+    const notes = batch.map((s): LoggedNote => {
+      const payload = ctx.spool.read(ctx.table.spool(s.note));
+      const intent = this.intent(s, [s.note], { conversation: s.conversation, createdAt: payload.createdAt, fp: textFingerprint(payload.text) });
+      const into = this.factsOf(s.conversation);
+      return { intent, payload, voice: this.voiceOf(s.note, into?.customerEmail, into?.status) };
+    });
     for (const note of notes) ctx.store.append(note.intent);
     await ctx.store.durable();
     const [first, ...rest] = notes as [LoggedNote, ...LoggedNote[]];
@@ -153,9 +160,9 @@ class LaneRunner {
     this.ahead = [];
   }
 
-  private async createConversation(step: Step & { kind: 'create-conversation' }): Promise<StepOutcome> {
+  /** The Create Conversation body of a step: its notes as threads (attachment files read now), after a back-link. */
+  private async conversationRequest(step: Step & { kind: 'create-conversation' }, notes: readonly number[]): Promise<ConversationBody> {
     const { ctx } = this;
-    const notes = [...step.notes];
     const threads = await Promise.all(notes.map((note) => conversationThread(ctx.spool.read(ctx.table.spool(note)), this.voiceOf(note, step.customerEmail, undefined))));
     const back = this.resolveLink(step.backLink);
     if (back !== undefined && threads[0]) {
@@ -163,7 +170,7 @@ class LaneRunner {
     }
     const ticket = ctx.table.ticketFactsOf(notes[0] ?? 0);
     const status = ctx.conversationStatus === 'source' ? (ticket.status ?? 'closed') : ctx.conversationStatus;
-    const body = conversationBody(
+    return conversationBody(
       {
         subject: step.subject,
         customerEmail: step.customerEmail,
@@ -176,6 +183,21 @@ class LaneRunner {
       },
       threads,
     );
+  }
+
+  /** Builds and sends one request while holding its bytes of the run's body budget. */
+  private async withBody<T>(notes: readonly number[], work: () => Promise<T>): Promise<T> {
+    const release = await this.ctx.bodyBytes.take(notes.reduce((sum, note) => sum + this.ctx.table.bytes(note), 0));
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  private async createConversation(step: Step & { kind: 'create-conversation' }): Promise<StepOutcome> {
+    const { ctx } = this;
+    const notes = [...step.notes];
     // Every side conversation is linked from its original (one side note for all); a continuation only when the plan links it.
     const sideOf = step.side === true && this.target.kind === 'existing' ? this.target.facts.id : undefined;
     const linkFrom = sideOf ?? this.steps.find((s): s is Step & { kind: 'link-note' } => s.kind === 'link-note' && s.continuation.kind === 'step' && s.continuation.step === step.id)?.conversation;
@@ -187,13 +209,16 @@ class LaneRunner {
       ...(sideOf === undefined ? {} : { sideOf }),
     });
     try {
-      const result = await writeOnce(ctx, intent, () => ctx.client.createConversation(body));
+      const result = await this.withBody(notes, async () => {
+        const body = await this.conversationRequest(step, notes);
+        return writeOnce(ctx, intent, () => ctx.client.createConversation(body));
+      });
       if (result.kind === 'in-doubt') return this.leaveInDoubt(notes);
       const conversation = result.kind === 'ack' ? result.value.conversationId : result.found.conversation;
       this.created.set(step.id, conversation);
       this.history = { ...this.history, partsCreated: this.history.partsCreated + 1, lastPart: conversation };
       ctx.stats.createsDone++;
-      for (const thread of threads.slice(back === undefined ? 0 : 1)) ctx.stats.threads[thread.type === 'reply' ? 'reply' : thread.type]++;
+      for (const note of notes) ctx.stats.threads[this.voiceOf(note, step.customerEmail, undefined).type]++;
       this.markDone(step, notes, conversation, [], result.kind, { part: step.part, ...(linkFrom === undefined ? {} : { linkFrom }), ...(sideOf === undefined ? {} : { sideOf }) });
       return { kind: 'next' };
     } catch (error) {

@@ -14,7 +14,8 @@ import { summariseAuthors, type AuthorsSummary } from '../authors/authors-summar
 import { loadUserDirectory } from '../authors/load-directory.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Reject } from '../core/reject.ts';
-import { emptyStats, type DeliveryContext, type DeliveryStats } from '../deliver/context.ts';
+import { BODY_BYTES_IN_FLIGHT, emptyStats, type DeliveryContext, type DeliveryStats } from '../deliver/context.ts';
+import { ByteBudget } from '../deliver/byte-budget.ts';
 import { deliverPlan } from '../deliver/deliver.ts';
 import { emptyOutcome, Status, statusOf } from '../deliver/note-status.ts';
 import type { ClientStats, RequestEvent } from '../helpscout/client.ts';
@@ -212,6 +213,7 @@ export async function runImport(config: ImportConfig, options: RunOptions = {}):
         maxInDoubtAttempts: 6,
         stopping: () => stopped,
         onNoteSettled: report,
+        bodyBytes: new ByteBudget(BODY_BYTES_IN_FLIGHT),
       };
       report();
       await deliverPlan(ctx, plan, config.target.concurrency, stop);
