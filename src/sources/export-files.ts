@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, existsSync, fsyncSync, openSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { FatalError } from '../core/errors.ts';
+import { ConfigError, FatalError } from '../core/errors.ts';
 import { writeFully } from '../core/write-fully.ts';
 import type { ExportRecord } from './platform.ts';
 
@@ -21,14 +21,17 @@ export class ExportFiles {
     for (const name of names) {
       const path = join(out, name);
       const length = saved[name] ?? 0;
-      if (existsSync(path) && statSync(path).size > length) truncateSync(path, length);
+      const size = existsSync(path) ? statSync(path).size : 0;
+      // Only a lost power can leave a file shorter than its last save: records are missing, say so.
+      if (size < length) throw new ConfigError([`--out: ${name} holds ${size} bytes where the export's last save says ${length} (the machine stopped before they reached the disk?): export again into a new folder`]);
+      if (size > length) truncateSync(path, length);
       const fd = openSync(path, 'a');
       this.fds.set(name, fd);
       this.lengthOf.set(name, statSync(path).size);
     }
   }
 
-  /** One JSON line per record, one write per file, then synced: the batch is on disk when this returns. */
+  /** One JSON line per record, one write per file (in the page cache: a kill keeps it; `sync` for a power cut). */
   append(records: readonly ExportRecord[]): Record<string, number> {
     const lines = new Map<string, string[]>();
     for (const record of records) {
@@ -42,11 +45,15 @@ export class ExportFiles {
       const fd = this.fds.get(name) ?? 0;
       const bytes = Buffer.from(list.join(''));
       writeFully(fd, bytes);
-      fsyncSync(fd);
       this.lengthOf.set(name, (this.lengthOf.get(name) ?? 0) + bytes.length);
       counts[name] = list.length;
     }
     return counts;
+  }
+
+  /** Everything appended so far on disk, before a durable save names its lengths. */
+  sync(): void {
+    for (const fd of this.fds.values()) fsyncSync(fd);
   }
 
   lengths(): Record<string, number> {

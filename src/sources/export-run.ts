@@ -103,6 +103,9 @@ function openState(platform: PlatformExport, options: ExportOptions): ExportStat
   return state;
 }
 
+/** A durable save (files and state synced) at most this often: three disk flushes a batch were most of a fast export's time. */
+const DURABLE_EVERY_MS = 1000;
+
 async function walk(platform: PlatformExport, start: ExportState, signal: AbortSignal, options: ExportOptions): Promise<{ state: ExportState; interrupted: boolean }> {
   let state = start;
   const http = sourceHttp(platform, options.http);
@@ -118,6 +121,7 @@ async function walk(platform: PlatformExport, start: ExportState, signal: AbortS
   });
   const base = state.counts;
   let savedAt = Date.now();
+  let syncedAt = savedAt;
   const report = (counts: ExportCounts, pending: number): void => options.onProgress?.({ counts, budget: http.budget, attachmentsPending: pending });
   try {
     await fetcher.sweepTemps();
@@ -138,7 +142,13 @@ async function walk(platform: PlatformExport, start: ExportState, signal: AbortS
         warnings: [...state.warnings, ...(batch.warnings ?? [])],
       };
       state = { ...state, counts: { ...state.counts, ...budgetTotals(base, http.budget) } };
-      saveState(options.out, state);
+      // Every batch is saved (a kill loses none); to disk about once a second (a power cut loses at most that).
+      const durable = signal.aborted || now - syncedAt >= DURABLE_EVERY_MS;
+      if (durable) {
+        files.sync();
+        syncedAt = now;
+      }
+      saveState(options.out, state, durable);
       savedAt = now;
       report(state.counts, 0);
       if (signal.aborted) break;
@@ -146,6 +156,7 @@ async function walk(platform: PlatformExport, start: ExportState, signal: AbortS
     // A walk that stopped for the signal has not reached the end, whatever it returned.
     const interrupted = signal.aborted;
     state = { ...state, finished: !interrupted, counts: { ...state.counts, ...budgetTotals(base, http.budget), durationMs: state.counts.durationMs + Date.now() - savedAt } };
+    files.sync();
     saveState(options.out, state);
     return { state, interrupted };
   } finally {

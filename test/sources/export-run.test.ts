@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AttachmentStore } from '../../src/attachments/store.ts';
@@ -116,5 +116,20 @@ describe('the export runner', () => {
     const second = await exportOf(d, out);
     expect(second.state).toMatchObject({ finished: true, counts: { tickets: 12 } });
     expect(outputOf(out)).toEqual(outputOf(reference));
+  });
+
+  it('refuses to go on from a state that names more bytes than a file holds (a power cut ate them), instead of losing records', async () => {
+    const d = await desk();
+    const out = tempDir();
+    const abort = new AbortController();
+    await exportOf(d, out, {
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (p.counts.tickets === 3) abort.abort();
+      },
+    });
+    const file = join(out, 'tickets.jsonl');
+    truncateSync(file, statSync(file).size - 10);
+    await expect(exportOf(d, out)).rejects.toThrow(/tickets\.jsonl holds \d+ bytes where the export's last save says \d+/);
   });
 });
