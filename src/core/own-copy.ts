@@ -1,10 +1,12 @@
 /**
- * A copy of `text` that holds only its own characters. A substring of 13 characters or more is,
- * in V8, a view that keeps the whole string it was cut from alive: the CSV reader cuts a row's
- * cells from the row's text, so a ticket's e-mail kept for the whole run would keep its first
- * row, text and all (30 MB over a million notes). Kept strings go through here; passing ones need not.
+ * A copy of `text` that holds only its own characters, in one piece. A substring of 13
+ * characters or more is, in V8, a view that keeps the whole string it was cut from alive: the CSV
+ * reader cuts a row's cells from the row's text, so a ticket's e-mail kept for the whole run would
+ * keep its first row, text and all (30 MB over a million notes). Kept strings go through here.
  */
 export function ownCopy(text: string): string {
-  // Slicing a fresh concatenation flattens it into a new string; the view then holds only that.
-  return (' ' + text).slice(1);
+  // A parsed JSON string is a fresh flat string, exact for any text (lone surrogates included).
+  // Flat, not a view of a copy: comparing against it touches one object, not two (a tenth of
+  // `plan`'s extra time with authors was comparing each note's author with its ticket's e-mail).
+  return JSON.parse(JSON.stringify(text)) as string;
 }
