@@ -154,7 +154,7 @@ async function fetchThroughput(files: number, log: (line: string) => void): Prom
         baseline: perSecond(median(bareMs)),
         unit: 'files/s',
         goal: { on: 'ratio', atLeast: 0.8 },
-        note: `median of ${ROUNDS} rounds each, alternating, disk synced before each: hs-import fetch-attachments (dist, child; its fetch.json durationMs: store, CSV read, downloads, sha256, temp file + fsync + rename, synced manifest line) ${list(oursMs)} ms vs bare undici request() to a file per link (child, no hashing, no fsync) ${list(bareMs)} ms; concurrency ${CONCURRENCY} both; loopback file server in the bench process`,
+        note: `median of ${ROUNDS} rounds each, alternating, disk synced before each: hs-import fetch-attachments (dist, child; its fetch.json durationMs: CSV read, downloads, sha256, temp file + rename, a manifest line each, the manifest fsynced once at the end) ${list(oursMs)} ms vs bare undici request() to a file per link (child, no hashing, no fsync) ${list(bareMs)} ms; concurrency ${CONCURRENCY} both; loopback file server in the bench process`,
       }),
       figure({
         figure: `11b fetch-attachments ${label(files)} files peak RSS`,

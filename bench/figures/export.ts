@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFreshdeskSim } from '../../src/source-simulators/freshdesk.ts';
 import { startIntercomSim } from '../../src/source-simulators/intercom.ts';
 import type { RecordedSimRequest, SourceSim } from '../../src/source-simulators/sim-server.ts';
 import { startZendeskSim } from '../../src/source-simulators/zendesk.ts';
 import { runChild, type Measured } from '../lib/children.ts';
-import { REPO_DIR } from '../lib/data-dir.ts';
+import { framesText, mainProfile, topFrames } from '../lib/cpu-profile.ts';
+import { dataPath, REPO_DIR } from '../lib/data-dir.ts';
 import { figure, type Figure } from '../lib/figure.ts';
 import { runDir } from '../lib/import-setup.ts';
 import { label } from '../lib/measure.ts';
@@ -172,9 +173,11 @@ export async function exportFigures(sizes: Sizes, log: (line: string) => void): 
   const rounds = quick ? 3 : 1;
   execFileSync(process.execPath, [join(REPO_DIR, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO_DIR, 'tsconfig.build.json')], { stdio: 'inherit' });
   const figures: Figure[] = [];
-  const platforms: readonly Platform[] = ['zendesk', 'freshdesk', 'intercom'];
-  for (const [i, platform] of platforms.entries()) {
-    const letter = String.fromCharCode('a'.charCodeAt(0) + i);
+  // BENCH_EXPORT_ONLY=intercom (comma-separated) measures some platforms only, e.g. one at full size.
+  const only = process.env.BENCH_EXPORT_ONLY?.split(',').map((p) => p.trim());
+  const platforms = (['zendesk', 'freshdesk', 'intercom'] as const).filter((p) => only === undefined || only.includes(p));
+  for (const platform of platforms) {
+    const letter = { zendesk: 'a', freshdesk: 'b', intercom: 'c' }[platform];
     figures.push(...(await onePlatform(platform, letter, tickets, rounds, log)));
   }
   return figures;
@@ -221,6 +224,18 @@ async function onePlatform(platform: Platform, letter: string, tickets: number, 
         `bare undici ${list(bareMs)} ms (${bare.map((m) => m.child.cpuSeconds?.toFixed(1) ?? 'n/a').join(', ')} s CPU); ${last.requests} requests, same URLs both sides (${[...digests].join('')})`,
     );
     const perSecond = (ms: number): number => seeded.tickets / (ms / 1000);
+    // Below the goal: where the time goes, from one more export under --cpu-prof (sync syscalls such as fsync count as the frame that made them).
+    let profile = '';
+    if (median(bareMs) / median(oursMs) < 0.8) {
+      const dir = dataPath('profiles', `export-${platform}`);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const profiled = await exportCommand(platform, seeded, runDir(`export-${platform}-profiled`), ['--cpu-prof', '--cpu-prof-dir', dir]);
+      requestDigest(seeded.sim);
+      const file = mainProfile(dir);
+      profile = file === undefined ? '; profile: none written' : `; profile (${(profiled.child.wallMs / 1000).toFixed(1)} s wall, ${profiled.child.cpuSeconds?.toFixed(1) ?? 'n/a'} s CPU) ${file}: ${framesText(topFrames(file, 6))}`;
+      log(`${platform}${profile}`);
+    }
     const n = label(tickets);
     return [
       figure({
@@ -230,8 +245,8 @@ async function onePlatform(platform: Platform, letter: string, tickets: number, 
         unit: 'tickets/s',
         goal: { on: 'ratio', atLeast: 0.8 },
         note:
-          `${seeded.messages} messages (×${(seeded.messages / seeded.tickets).toFixed(2)}/s for messages/s); median of ${rounds} round(s), alternating: hs-import export (dist, child, wall from outside incl. node start; walk alone ${list(ours.map((m) => m.out.durationMs))} ms) ${list(oursMs)} ms ` +
-          `vs bare undici child (same URLs, checked on the simulator's log; ${PAGER_CONCURRENCY} per-ticket requests in flight, bodies discarded, no files; its own first-request-to-last-answer time) ${list(bareMs)} ms; simulator in the bench process, budget generous (${last.count429} × 429, ${last.waits} waits)`,
+          `${seeded.messages} messages, ${(seeded.messages / seeded.tickets).toFixed(2)} a ticket (messages/s = tickets/s × that); median of ${rounds} round(s), alternating: hs-import export (dist, child, wall from outside incl. node start; walk alone ${list(ours.map((m) => m.out.durationMs))} ms) ${list(oursMs)} ms ` +
+          `vs bare undici child (same URLs, checked on the simulator's log; ${PAGER_CONCURRENCY} per-ticket requests in flight, bodies discarded, no files; its own first-request-to-last-answer time) ${list(bareMs)} ms; simulator in the bench process, budget generous (${last.count429} × 429, ${last.waits} waits)${profile}`,
       }),
       figure({ figure: `13${letter}2 export ${platform} ${n} peak RSS`, value: peak, unit: 'MB', goal: { on: 'value', atMost: 256 }, note: `highest of ${rounds} round(s), measured from outside (${ours[0]?.child.rssSource ?? 'none'}); bare undici peaked at ${bare.map((m) => mb(m.child)).join(', ')} MB` }),
       figure({

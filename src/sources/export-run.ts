@@ -146,6 +146,7 @@ async function walk(platform: PlatformExport, start: ExportState, signal: AbortS
       const durable = signal.aborted || now - syncedAt >= DURABLE_EVERY_MS;
       if (durable) {
         files.sync();
+        store.sync();
         syncedAt = now;
       }
       saveState(options.out, state, durable);
