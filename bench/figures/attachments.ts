@@ -9,7 +9,7 @@ import { REPO_DIR } from '../lib/data-dir.ts';
 import { figure, type Figure } from '../lib/figure.ts';
 import { BENCH_CREDENTIALS, benchEnv, runDir, writeConfig } from '../lib/import-setup.ts';
 import { label as shortLabel, OFFLINE_TARGET } from '../lib/measure.ts';
-import { percentile } from '../lib/stats.ts';
+import { median } from '../lib/stats.ts';
 import { runNode, type ChildResult } from '../lib/proc.ts';
 import type { Sizes } from '../lib/sizes.ts';
 
@@ -85,7 +85,6 @@ function settleDisk(): void {
 }
 
 const label = (n: number): string => (n < 1000 ? String(n) : shortLabel(n));
-const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 0.5);
 const mb = (child: ChildResult): string => child.peakRssMb?.toFixed(0) ?? 'n/a';
 
 /**

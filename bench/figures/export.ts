@@ -13,7 +13,7 @@ import { figure, type Figure } from '../lib/figure.ts';
 import { runDir } from '../lib/import-setup.ts';
 import { label } from '../lib/measure.ts';
 import { runNode, type ChildResult } from '../lib/proc.ts';
-import { percentile } from '../lib/stats.ts';
+import { median } from '../lib/stats.ts';
 import type { Sizes } from '../lib/sizes.ts';
 
 /** The 100k tickets × 5 messages (500k); 5k in --quick. */
@@ -57,7 +57,6 @@ interface PagerOut {
   readonly ms: number;
 }
 
-const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 0.5);
 const mb = (child: ChildResult): string => child.peakRssMb?.toFixed(0) ?? 'n/a';
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 

@@ -4,3 +4,8 @@ export function percentile(sorted: readonly number[], q: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[index] ?? Number.NaN;
 }
+
+/** The middle value (nearest rank) of unsorted values: what alternating rounds are compared by. */
+export function median(values: readonly number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 0.5);
+}
