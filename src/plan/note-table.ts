@@ -3,6 +3,7 @@ import type { ByteArenaColumns } from '../core/key-bytes.ts';
 import { ChunkedColumn } from '../core/chunked-column.ts';
 import { KeySet } from '../core/key-set.ts';
 import { ownCopy } from '../core/own-copy.ts';
+import { stringHash53 } from '../core/string-hash.ts';
 import { WideColumn } from '../core/wide-column.ts';
 
 /**
@@ -47,6 +48,22 @@ const STATUS_CODES: readonly TicketStatus[] = ['active', 'pending', 'closed'];
 const TICKET_CUSTOMER = 0xffffffff;
 
 const NO_TAGS: readonly string[] = [];
+
+/**
+ * A ticket's slots: the `stringHash53` of its e-mail, and its facts as one number: flags for
+ * what is set (HAS_*), its status code (0: none said) × STATUS_UNIT and its tag set's id + 1
+ * (0: none) × TAGS_UNIT. Float64 holds that exactly for 2^47 tag sets.
+ */
+const TICKET_STRIDE = 2;
+const EMAIL_HASH = 0;
+const FACTS = 1;
+const HAS_EMAIL = 1;
+const HAS_SUBJECT = 2;
+const HAS_NAME = 4;
+const STATUS_UNIT = 8;
+const TAGS_UNIT = 32;
+const statusOf = (facts: number): number => Math.floor(facts / STATUS_UNIT) % (TAGS_UNIT / STATUS_UNIT);
+const tagSetOf = (facts: number): number => Math.floor(facts / TAGS_UNIT);
 
 /** What a ticket's rows say of the ticket itself, for the conversation the tool creates. */
 export interface TicketFacts {
@@ -100,12 +117,20 @@ export type NoteTablePieces = Omit<NoteTableColumns, NumericColumn> & { readonly
 const OFFSET_BLOCK = 1024;
 
 const i32 = (n: number): Int32Array => new Int32Array(n);
+const f64 = (n: number): Float64Array => new Float64Array(n);
 const u32 = (n: number): Uint32Array => new Uint32Array(n);
 
 export class NoteTable {
   /** Keys and ticket ids packed as bytes (a million strings would cost more and slow every GC). */
   private keys = new KeySet();
   private tickets = new KeySet();
+  /**
+   * What every row asks of its ticket, side by side (TICKET_STRIDE values a ticket): tickets come
+   * in random order, and a separate array per question cost a cache miss each (a third of the
+   * time `plan` spent on DESIGN §8's columns). The strings are read only when first set.
+   */
+  private readonly ticketSlots = new ChunkedColumn(f64);
+  /** Per-ticket arrays are dense, a value (or undefined) for every ticket: a hole would turn one into a dictionary. */
   private readonly ticketEmail: (string | undefined)[] = [];
   private readonly ticketSubject: (string | undefined)[] = [];
   private readonly ticketOf = new ChunkedColumn(i32);
@@ -126,20 +151,22 @@ export class NoteTable {
   private readonly authorNames: string[] = [];
   /** Authors interned while adding; rebuilt from `authorNames` when asked for again. */
   private authorIds: Map<string, number> | undefined = new Map();
-  /** A ticket's facts (DESIGN §8) as three columns: no object per ticket, built when asked for. */
-  private readonly ticketTags: (readonly string[] | undefined)[] = [];
-  private readonly ticketStatusOf = new ChunkedColumn(u32);
+  /** A ticket's facts (DESIGN §8): status and tag set in its slots, no object per ticket, built when asked for. */
   private readonly ticketName: (string | undefined)[] = [];
   /** Tickets share a few tag sets: one array each, not one per ticket. */
-  private readonly tagSets = new Map<string, readonly string[]>();
+  private readonly tagSets: (readonly string[])[] = [];
+  /** Tag sets interned while adding, by their tags joined; rebuilt from `tagSets` when asked for again. */
+  private tagSetIds: Map<string, number> | undefined = new Map();
 
   /** A table rebuilt from saved columns, without reading the export again. */
   static fromColumns(c: NoteTableColumns): NoteTable {
     const table = new NoteTable();
     table.keys = KeySet.fromColumns(c.keys);
     table.tickets = KeySet.fromColumns(c.ticketNames);
-    c.ticketEmail.forEach((email, i) => (table.ticketEmail[i] = email ?? undefined));
-    c.ticketSubject.forEach((subject, i) => (table.ticketSubject[i] = subject ?? undefined));
+    for (let t = 0; t < table.tickets.size; t++) {
+      table.openTicket();
+      table.setTicketFacts(t, c.ticketEmail[t] ?? undefined, c.ticketSubject[t] ?? undefined, c.ticketFacts[t]);
+    }
     table.ticketOf.adopt(c.ticketOf);
     table.conversationOf.adopt(c.conversationOf, c.conversationAside);
     table.epochOf.adopt(c.epochOf, c.epochAside);
@@ -153,9 +180,6 @@ export class NoteTable {
     table.kindOf.adopt(c.kindOf);
     table.authorNames.push(...c.authorNames);
     table.authorIds = undefined;
-    c.ticketFacts.forEach((facts, i) => {
-      if (facts !== null) table.setTicketFacts(i, facts.tags, facts.status, facts.customerName);
-    });
     return table;
   }
 
@@ -202,7 +226,7 @@ export class NoteTable {
     this.keys.dropLookups();
     this.tickets.dropLookups();
     this.authorIds = undefined;
-    this.tagSets.clear();
+    this.tagSetIds = undefined;
   }
 
   /** Adds a note whose key is not in the table yet (`hasKey`); its index is its source order. */
@@ -210,9 +234,15 @@ export class NoteTable {
     const index = this.keys.size;
     if (this.keys.add(record.key) !== index) throw new Error(`note key ${record.key} is already in the table`);
     const ticket = this.tickets.add(record.ticket);
+    if (ticket === this.ticketEmail.length) this.openTicket();
+    const was = this.ticketSlots.get(ticket * TICKET_STRIDE + FACTS);
+    let facts = was;
     // A ticket's customer and subject are the first non-empty ones its notes carry.
-    if (this.ticketEmail[ticket] === undefined && record.customerEmail) this.ticketEmail[ticket] = ownCopy(record.customerEmail);
-    if (this.ticketSubject[ticket] === undefined && record.subject) this.ticketSubject[ticket] = ownCopy(record.subject);
+    if (!(facts & HAS_EMAIL) && record.customerEmail) facts += this.setTicketEmail(ticket, ownCopy(record.customerEmail));
+    if (!(facts & HAS_SUBJECT) && record.subject) {
+      this.ticketSubject[ticket] = ownCopy(record.subject);
+      facts += HAS_SUBJECT;
+    }
     this.ticketOf.set(index, ticket);
     this.conversationOf.set(index, record.conversation ?? 0);
     this.epochOf.set(index, record.epoch);
@@ -222,10 +252,27 @@ export class NoteTable {
     this.lengthOf.set(index, record.spoolLength);
     this.lineOf.set(index, record.line);
     this.contentOf.set(index, record.content ?? 0);
-    if (record.authorEmail !== undefined) this.authorOf.set(index, record.authorEmail === this.ticketEmail[ticket] ? TICKET_CUSTOMER : this.authorId(record.authorEmail) + 1);
+    if (record.authorEmail !== undefined) {
+      const own = facts & HAS_EMAIL && stringHash53(record.authorEmail) === this.ticketSlots.get(ticket * TICKET_STRIDE + EMAIL_HASH);
+      this.authorOf.set(index, own ? TICKET_CUSTOMER : this.authorId(record.authorEmail) + 1);
+    }
     if (record.kind !== undefined && record.kind !== 'note') this.kindOf.set(index, KINDS.indexOf(record.kind));
-    this.addTicketFacts(ticket, record);
+    facts = this.addTicketFacts(ticket, facts, record);
+    if (facts !== was) this.ticketSlots.set(ticket * TICKET_STRIDE + FACTS, facts);
     return index;
+  }
+
+  private openTicket(): void {
+    this.ticketEmail.push(undefined);
+    this.ticketSubject.push(undefined);
+    this.ticketName.push(undefined);
+  }
+
+  /** Sets a ticket's e-mail and its hash; what it adds to the ticket's facts. */
+  private setTicketEmail(ticket: number, email: string): number {
+    this.ticketEmail[ticket] = email;
+    this.ticketSlots.set(ticket * TICKET_STRIDE + EMAIL_HASH, stringHash53(email));
+    return HAS_EMAIL;
   }
 
   private authorId(email: string): number {
@@ -238,38 +285,63 @@ export class NoteTable {
     return id;
   }
 
-  /** Pass 1 calls this for every row: it allocates only when the row brings a tag the ticket lacks. */
-  private addTicketFacts(ticket: number, record: NoteRecordInput): void {
-    const was = this.ticketTags[ticket];
+  /**
+   * Pass 1 calls this for every row, with the ticket's facts so far; their new value. It
+   * allocates only when the row brings a tag the ticket lacks.
+   */
+  private addTicketFacts(ticket: number, facts: number, record: NoteRecordInput): number {
     const tags = record.tags ?? NO_TAGS;
-    if (tags !== was && tags.length > 0) {
-      const merged = was === undefined ? tags : tags.some((tag) => !was.includes(tag)) ? [...new Set([...was, ...tags])] : was;
-      if (merged !== was) this.ticketTags[ticket] = this.tagSet(merged);
+    if (tags.length > 0) {
+      const set = tagSetOf(facts);
+      const was = set === 0 ? undefined : this.tagSets[set - 1];
+      if (tags !== was) {
+        const merged = was === undefined ? tags : tags.some((tag) => !was.includes(tag)) ? [...new Set([...was, ...tags])] : was;
+        if (merged !== was) facts += (this.tagSetId(merged) + 1 - set) * TAGS_UNIT;
+      }
     }
-    if (record.ticketStatus !== undefined && this.ticketStatusOf.get(ticket) === 0) this.ticketStatusOf.set(ticket, STATUS_CODES.indexOf(record.ticketStatus) + 1);
-    if (record.customerName !== undefined && this.ticketName[ticket] === undefined) this.ticketName[ticket] = ownCopy(record.customerName);
+    if (record.ticketStatus !== undefined && statusOf(facts) === 0) facts += (STATUS_CODES.indexOf(record.ticketStatus) + 1) * STATUS_UNIT;
+    if (record.customerName !== undefined && !(facts & HAS_NAME)) {
+      this.ticketName[ticket] = ownCopy(record.customerName);
+      facts += HAS_NAME;
+    }
+    return facts;
   }
 
-  private setTicketFacts(ticket: number, tags: readonly string[] | undefined, status: TicketStatus | undefined, customerName: string | undefined): void {
-    if (tags !== undefined) this.ticketTags[ticket] = this.tagSet(tags);
-    if (status !== undefined) this.ticketStatusOf.set(ticket, STATUS_CODES.indexOf(status) + 1);
-    if (customerName !== undefined) this.ticketName[ticket] = customerName;
+  private setTicketFacts(ticket: number, email: string | undefined, subject: string | undefined, saved: TicketFacts | null | undefined): void {
+    let facts = 0;
+    if (email !== undefined) facts += this.setTicketEmail(ticket, email);
+    if (subject !== undefined) {
+      this.ticketSubject[ticket] = subject;
+      facts += HAS_SUBJECT;
+    }
+    if (saved?.tags !== undefined) facts += (this.tagSetId(saved.tags) + 1) * TAGS_UNIT;
+    if (saved?.status !== undefined) facts += (STATUS_CODES.indexOf(saved.status) + 1) * STATUS_UNIT;
+    if (saved?.customerName !== undefined) {
+      this.ticketName[ticket] = saved.customerName;
+      facts += HAS_NAME;
+    }
+    this.ticketSlots.set(ticket * TICKET_STRIDE + FACTS, facts);
   }
 
   private factsOfTicket(ticket: number): TicketFacts | undefined {
-    const tags = this.ticketTags[ticket];
-    const status = STATUS_CODES[this.ticketStatusOf.get(ticket) - 1];
+    const facts = this.ticketSlots.get(ticket * TICKET_STRIDE + FACTS);
+    const set = tagSetOf(facts);
+    const tags = set === 0 ? undefined : this.tagSets[set - 1];
+    const status = STATUS_CODES[statusOf(facts) - 1];
     const customerName = this.ticketName[ticket];
     if (tags === undefined && status === undefined && customerName === undefined) return undefined;
     return { ...(tags === undefined ? {} : { tags }), ...(status === undefined ? {} : { status }), ...(customerName === undefined ? {} : { customerName }) };
   }
 
-  private tagSet(tags: readonly string[]): readonly string[] {
-    const id = tags.join('\u0000');
-    const known = this.tagSets.get(id);
-    if (known !== undefined) return known;
-    this.tagSets.set(id, tags);
-    return tags;
+  private tagSetId(tags: readonly string[]): number {
+    this.tagSetIds ??= new Map(this.tagSets.map((set, i) => [set.join('\u0000'), i]));
+    const joined = tags.join('\u0000');
+    let id = this.tagSetIds.get(joined);
+    if (id === undefined) {
+      id = this.tagSets.push(tags) - 1;
+      this.tagSetIds.set(joined, id);
+    }
+    return id;
   }
 
   key(i: number): string {

@@ -116,4 +116,16 @@ describe('note table', () => {
     table.finishAdding();
     expect(seen(NoteTable.fromColumns(whole(table.columns())))).toEqual(expected);
   });
+  it("learns a ticket's customer from a later row, and merges tags into a rebuilt table's tickets", () => {
+    const table = new NoteTable();
+    const base = { conversation: undefined, bytes: 1, spoolOffset: 0, spoolLength: 0, subject: undefined };
+    table.add({ ...base, key: 'A:1', ticket: 'A', epoch: 1, line: 1, customerEmail: undefined, authorEmail: 'cleo@example.com', tags: ['vip'] });
+    table.add({ ...base, key: 'A:2', ticket: 'A', epoch: 2, line: 2, customerEmail: 'cleo@example.com', authorEmail: 'cleo@example.com' });
+    table.finishAdding();
+    const rebuilt = NoteTable.fromColumns(whole(table.columns()));
+    rebuilt.add({ ...base, key: 'A:3', ticket: 'A', epoch: 3, line: 3, customerEmail: 'cleo@example.com', authorEmail: 'agent@example.com', tags: ['billing'], ticketStatus: 'closed' });
+    expect([0, 1, 2].map((i) => rebuilt.author(i))).toEqual(['cleo@example.com', 'cleo@example.com', 'agent@example.com']);
+    expect(rebuilt.customerEmail(0)).toBe('cleo@example.com');
+    expect(rebuilt.ticketFactsOf(2)).toEqual({ tags: ['vip', 'billing'], status: 'closed' });
+  });
 });
