@@ -150,7 +150,8 @@ export function createMapper(options: MapperOptions): Mapper {
       epoch: date.epoch,
       seq: seq++,
       text,
-      authorEmail: note.authorEmail === undefined ? undefined : authorAddress(note.authorEmail),
+      // Most messages are the customer's: their address passed emailAddress's check a line ago.
+      authorEmail: note.authorEmail === undefined ? undefined : note.authorEmail === note.customerEmail && customerEmail !== undefined ? customerEmail.toLowerCase() : authorAddress(note.authorEmail),
       kind,
       tags,
       ticketStatus,

@@ -14,6 +14,8 @@ export interface SplitRecord {
   readonly kind: 'record';
   readonly values: string[];
   readonly line: number;
+  /** Decoded from one-byte text (ASCII, or latin1): no value can hold a replacement character. */
+  readonly oneByte?: boolean;
 }
 
 export interface Split {
@@ -126,7 +128,7 @@ export class FastCsvSplitter {
         this.carry = rest;
         return { records, handover: undefined };
       }
-      records.push({ kind: 'record', values: this.values(buf), line: this.line });
+      records.push({ kind: 'record', values: this.values(buf), line: this.line, oneByte: this.oneByte() });
       this.line += 1 + this.breaks;
       pos = next;
     }
@@ -202,6 +204,11 @@ export class FastCsvSplitter {
     this.escapes[this.fields++] = escaped;
   }
 
+  /** Whether the record last found is one-byte text (decoded whole, never to a replacement character). */
+  private oneByte(): boolean {
+    return this.encoding === 'latin1' || this.high < 0x80;
+  }
+
   /**
    * The values of the record `record` last found. A one-byte record (ASCII, or any latin1) is
    * decoded once and cut into substrings: a native decode call per field cost ten times a
@@ -211,7 +218,7 @@ export class FastCsvSplitter {
     const { bounds, fields } = this;
     const values = new Array<string>(fields);
     if (fields === 0) return values;
-    const whole = this.encoding === 'latin1' || this.high < 0x80;
+    const whole = this.oneByte();
     const start = bounds[0] as number;
     const text = whole ? buf.toString('latin1', start, bounds[fields * 2 - 1]) : '';
     for (let i = 0; i < fields; i++) {

@@ -106,7 +106,7 @@ class CsvItems implements AsyncIterator<SourceItem> {
       if (problems.length > 0) throw new ConfigError(problems);
       return undefined;
     }
-    const named = header.name(entry.values);
+    const named = header.name(entry.values, entry.oneByte);
     if (named === undefined) return { kind: 'reject', reject: lengthReject(file, entry, header.names.length) };
     if (named.undecoded !== undefined) return { kind: 'reject', reject: encodingReject(named, entry.line, file, names) };
     const note = noteFromRow(named.row, names, { file, line: entry.line });
