@@ -30,14 +30,14 @@ export function summariseAuthors(table: NoteTable, directory: UserDirectory, nat
   let notesWithoutAuthor = 0;
   for (let note = 0; note < table.size; note++) {
     if (!include(note)) continue;
-    const kind = native ? table.kind(note) : 'note';
-    threads[kind]++;
-    const author = table.author(note);
+    const kind = table.kind(note);
+    threads[native ? kind : 'note']++;
+    // A customer's address would be read from its ticket, a cold lookup per note, for nothing.
+    const author = kind === 'customer' ? undefined : table.author(note);
     if (author === undefined) {
-      notesWithoutAuthor++;
+      if (!table.hasAuthor(note)) notesWithoutAuthor++;
       continue;
     }
-    if (table.kind(note) === 'customer') continue;
     counts.set(author, (counts.get(author) ?? 0) + 1);
     if (directory.userOf(author) !== undefined) notesWithUser++;
   }

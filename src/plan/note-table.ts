@@ -378,6 +378,9 @@ export class NoteTable {
     if (id === TICKET_CUSTOMER) return this.customerEmail(i);
     return id === 0 ? undefined : this.authorNames[id - 1];
   }
+  hasAuthor(i: number): boolean {
+    return this.authorOf.get(i) !== 0;
+  }
   kind(i: number): MessageKind {
     return KINDS[this.kindOf.get(i)] ?? 'note';
   }
