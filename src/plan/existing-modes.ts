@@ -37,7 +37,9 @@ export function priceExistingModes(input: PlanInput, lanes: LaneList): ExistingM
     const begun = (input.history?.(lane.id)?.partsCreated ?? 0) > 0;
     for (const cost of costs) {
       const options = { ...input.options, existing: cost.mode };
-      cost.writes += planLane({ ...input, options }, lane.id, lane.target, lane.notes, []).steps.length;
+      // The lane at hand was planned in the configured mode already.
+      const steps = cost.mode === (input.options.existing ?? 'append') ? lane.steps : planLane({ ...input, options }, lane.id, lane.target, lane.notes, []).steps;
+      cost.writes += steps.length;
       if (!begun && goesSide(options, lane.notes.length)) cost.side++;
     }
   }
