@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { closeSync, open as openCallback, renameSync } from 'node:fs';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import { join } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import { Agent, request, type Dispatcher } from 'undici';
+import { writeFully } from '../core/write-fully.ts';
 import { isListed } from '../mapper/remote-attachments.ts';
 import { checkLink, isInternalAddress, sameOrigin } from './rules.ts';
 import type { AttachmentStore, FailureReason, ManifestEntry } from './store.ts';
@@ -45,6 +46,9 @@ const RETRIABLE_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
+
+/** A bare descriptor, not a FileHandle: the download writes and closes it synchronously. */
+const openFile = promisify(openCallback);
 
 /** A try that may work later (5xx, reset, timeout); `why` goes into the reason when tries run out. */
 class TryAgain extends Error {}
@@ -181,39 +185,61 @@ export class AttachmentFetcher {
     return this.guarded;
   }
 
-  /** Streams the body to a temp file, hashing and counting; over the limit, whatever Content-Length said, it stops. */
+  /**
+   * Streams the body to a temp file, hashing and counting; over the limit, whatever Content-Length
+   * said, it stops. One 'data' handler counts, hashes and writes each chunk as it arrives: no stream
+   * stages between the socket and the file, and no chunk copied (an async iterator concatenates
+   * what queued up, and those copies doubled the garbage collection).
+   */
   private async save(response: Dispatcher.ResponseData): Promise<{ sha256: string; bytes: number; mimeType: string }> {
     const { maxBytes } = this.options;
+    const { body } = response;
     const claimed = Number(header(response.headers, 'content-length'));
     if (Number.isFinite(claimed) && claimed > maxBytes) {
       // Not one byte read: the connection is dropped, and its abort is expected, not an error to report.
-      response.body.once('error', () => undefined);
-      response.body.destroy();
+      body.once('error', () => undefined);
+      body.destroy();
       throw new Failed('attachment_too_large', `Content-Length ${claimed} is over the ${maxBytes}-byte limit`);
     }
+    // Listening from here on: a reset while the temp file is being made is not an unhandled 'error'.
+    const ended = finished(body);
     const temp = this.store.tempPath(++this.temps);
-    await (this.tmpDir ??= mkdir(join(this.store.dir, 'tmp'), { recursive: true }));
+    let fd: number;
+    try {
+      await (this.tmpDir ??= mkdir(join(this.store.dir, 'tmp'), { recursive: true }));
+      // Off the event loop: creating a file is the slow call of a download (0.05–0.5 ms measured on ext4).
+      fd = await openFile(temp, 'w');
+    } catch (error) {
+      body.destroy();
+      await ended.catch(() => undefined);
+      throw error;
+    }
     const hash = createHash('sha256');
     let bytes = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done: TransformCallback) {
-        bytes += chunk.length;
-        if (bytes > maxBytes) {
-          done(new Failed('attachment_too_large', `over the ${maxBytes}-byte limit while downloading (Content-Length said ${Number.isFinite(claimed) ? claimed : 'nothing'})`));
-          return;
-        }
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
     try {
-      // Not fsynced per file (that cost a disk flush per download, half the bare download speed):
-      // a blob a power cut truncates no longer matches its manifest size and is fetched again (store.get).
-      await pipeline(response.body, counter, createWriteStream(temp));
+      body.on('data', (chunk: Buffer) => {
+        try {
+          bytes += chunk.length;
+          if (bytes > maxBytes) throw new Failed('attachment_too_large', `over the ${maxBytes}-byte limit while downloading (Content-Length said ${Number.isFinite(claimed) ? claimed : 'nothing'})`);
+          hash.update(chunk);
+          // Synchronous: a write into the page cache is shorter than a thread-pool round trip, and
+          // the next chunk waits for it, so nothing queues in memory.
+          writeFully(fd, chunk);
+        } catch (error) {
+          body.destroy(error as Error);
+        }
+      });
+      try {
+        await ended;
+      } finally {
+        closeSync(fd);
+      }
       if (Number.isFinite(claimed) && bytes !== claimed) throw new TryAgain(`the body ended after ${bytes} of ${claimed} bytes`);
       if (bytes === 0) throw new Failed('attachment_unavailable', 'the file is empty (0 bytes)');
+      // Not fsynced per file (that cost a disk flush per download, half the bare download speed):
+      // a blob a power cut truncates no longer matches its manifest size and is fetched again (store.get).
       const sha256 = hash.digest('hex');
-      await rename(temp, this.store.blobPath(sha256));
+      renameSync(temp, this.store.blobPath(sha256));
       const mimeType = (header(response.headers, 'content-type') ?? 'application/octet-stream').split(';')[0]?.trim() || 'application/octet-stream';
       return { sha256, bytes, mimeType };
     } catch (error) {

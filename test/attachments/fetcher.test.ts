@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -38,6 +38,10 @@ async function entryOf(link: string): Promise<ManifestEntry> {
 function failure(entry: ManifestEntry): { reason: string; message: string } {
   if (entry.status !== 'failed') throw new Error(`expected a failure, got ${JSON.stringify(entry)}`);
   return { reason: entry.reason, message: entry.message };
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function storedBytes(entry: ManifestEntry): Buffer {
@@ -119,6 +123,21 @@ describe('the attachment fetcher and its store', () => {
     expect(got.reason).toBe(reason);
     expect(got.message).toMatch(message);
     expect(store.get(`${server.url}/f`)).toMatchObject({ status: 'failed', reason });
+    // Neither a blob nor a partial temp file is left behind.
+    expect(filesUnder(dir).filter((f) => !f.path.endsWith('manifest.jsonl'))).toEqual([]);
+  });
+
+  it('a file of many chunks lands byte-identical under its sha256, with no temp file left', async () => {
+    await fetcher.close();
+    open({ maxBytes: 8_000_000 });
+    const body = randomBytes(3_000_000);
+    server.route('/big.bin', { body });
+    server.route('/big-chunked.bin', { body: body.subarray(1), chunked: true });
+    const entries = [await entryOf(`${server.url}/big.bin`), await entryOf(`${server.url}/big-chunked.bin`)];
+    expect(storedBytes(entries[0] as ManifestEntry).equals(body)).toBe(true);
+    expect(storedBytes(entries[1] as ManifestEntry).equals(body.subarray(1))).toBe(true);
+    expect(entries.map((e) => e.status === 'stored' && e.sha256)).toEqual([sha256(body), sha256(body.subarray(1))]);
+    expect(readdirSync(join(store.dir, 'tmp'))).toEqual([]);
   });
 
   it('a body longer than its Content-Length claims is refused and never stored', async () => {
