@@ -32,8 +32,16 @@ export const REJECT_REASONS = [
   'invalid_ticket_status',
   'attachment_host_not_allowed',
   'attachment_unavailable',
+  'spam_ticket',
+  'deleted_ticket',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
+
+const REASONS: ReadonlySet<string> = new Set(REJECT_REASONS);
+
+export function isRejectReason(code: string): code is RejectReason {
+  return REASONS.has(code);
+}
 
 export interface Reject {
   readonly reason: RejectReason;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import type { PlatformExport } from './platform.ts';
-import { readState } from './export-state.ts';
+import { readState, STATE_DIR } from './export-state.ts';
 
 export const CONFIG_FILE = 'import.config.json';
 /** Where `run` keeps its checkpoint (and so the attachment store) for a first export: inside it. */
@@ -30,7 +30,7 @@ export function resolveSince(out: string, since: string | undefined, platform: P
   if (since === undefined) return { since: undefined, checkpoint: own };
   if (existsSync(since)) {
     const previous = readState(since);
-    if (previous === undefined) throw new ConfigError([`--since: ${since} is a folder but holds no export (no ${join('.hs-export', 'state.json')})`]);
+    if (previous === undefined) throw new ConfigError([`--since: ${since} is a folder but holds no export (no state in ${join(since, STATE_DIR)})`]);
     if (previous.platform !== platform) throw new ConfigError([`--since: ${since} holds an export from ${previous.platform}, not ${platform}`]);
     if (!previous.finished) throw new ConfigError([`--since: the export in ${since} has not finished; run it again to complete it first`]);
     if (resolve(since) === resolve(out)) throw new ConfigError(['--since: names the --out folder itself; a later export goes into a new folder']);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError, FatalError } from '../core/errors.ts';
 import { writeFully } from '../core/write-fully.ts';
+import { asObject, asText } from '../readers/presets/json-value.ts';
 import type { ExportRecord } from './platform.ts';
 
 /**
@@ -71,4 +72,18 @@ export async function* writtenValues(out: string, name: string): AsyncGenerator 
   const path = join(out, name);
   if (!existsSync(path)) return;
   for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) if (line !== '') yield JSON.parse(line);
+}
+
+/**
+ * The ids (`id`, as text) of the values an output file holds, from a walk's `written`: after a
+ * kill the file holds exactly what earlier batches wrote, and none of those is written again.
+ */
+export async function idsWritten(written: ((file: string) => AsyncIterable<unknown>) | undefined, file: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  if (written === undefined) return ids;
+  for await (const value of written(file)) {
+    const id = asText(asObject(value)?.id);
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
 }

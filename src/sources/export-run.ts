@@ -7,7 +7,7 @@ import { ConfigError } from '../core/errors.ts';
 import { writeExportReport } from '../report/export-report.ts';
 import { attachmentAuthEnv, resolveSince, writeImportConfig } from './export-config.ts';
 import { ExportFiles, writtenValues } from './export-files.ts';
-import { emptyCounts, readState, saveState, type ExportCounts, type ExportState } from './export-state.ts';
+import { emptyCounts, readState, StateFile, type ExportCounts, type ExportState } from './export-state.ts';
 import type { ExportBatch, PlatformExport } from './platform.ts';
 import { sourceHttp, type SourceBudget, type SourceHttpOptions } from './source-http.ts';
 
@@ -33,6 +33,8 @@ export interface ExportOptions {
   readonly maxAttachmentBytes?: number;
   /** Downloads at a time. */
   readonly concurrency?: number;
+  /** Test hook: how often the state is saved (0: after every batch). */
+  readonly saveEveryMs?: number;
 }
 
 export interface ExportResult {
@@ -49,20 +51,26 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 const DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
 /**
- * `hs-import export`: the walk of one platform into `out`, resumable. Per batch: records appended
- * and synced, links stored, then the state (cursor, file lengths) saved atomically — so a kill at
- * any instant ends, after a re-run, with exactly the files an unkilled export writes.
+ * `hs-import export`: the walk of one platform into `out`, resumable. Per batch: records appended,
+ * links stored, then (every SAVE_EVERY_MS) the state saved, cursor and file lengths, so that a
+ * kill leaves the old save or the new one whole — so a kill at any instant ends, after a re-run
+ * that cuts the files back to the save, with exactly the files an unkilled export writes.
  */
 export async function runExport(platform: PlatformExport, options: ExportOptions): Promise<ExportResult> {
   const { out } = options;
   mkdirSync(out, { recursive: true });
-  let state = openState(platform, options);
-  const signal = options.signal ?? new AbortController().signal;
+  const stateFile = new StateFile(out);
+  let state: ExportState;
   let interrupted = false;
-  if (!state.finished) {
-    const result = await walk(platform, state, signal, options);
-    state = result.state;
-    interrupted = result.interrupted;
+  try {
+    state = openState(platform, stateFile, options);
+    if (!state.finished) {
+      const result = await walk(platform, state, stateFile, options.signal ?? new AbortController().signal, options);
+      state = result.state;
+      interrupted = result.interrupted;
+    }
+  } finally {
+    stateFile.close();
   }
   const configPath = state.finished ? writeImportConfig(out, platform, state.checkpoint).path : undefined;
   const authEnv = platform.attachmentsNeedAuth ? attachmentAuthEnv(platform) : undefined;
@@ -71,7 +79,7 @@ export async function runExport(platform: PlatformExport, options: ExportOptions
 }
 
 /** The saved state of this folder, checked against this export; or a new one, saved before any output file exists. */
-function openState(platform: PlatformExport, options: ExportOptions): ExportState {
+function openState(platform: PlatformExport, stateFile: StateFile, options: ExportOptions): ExportState {
   const { out } = options;
   const origin = new URL(platform.baseUrl).origin;
   const saved = readState(out);
@@ -99,14 +107,20 @@ function openState(platform: PlatformExport, options: ExportOptions): ExportStat
     warnings: [],
     finished: false,
   };
-  saveState(out, state);
+  stateFile.save(state);
   return state;
 }
 
 /** A durable save (files and state synced) at most this often: three disk flushes a batch were most of a fast export's time. */
 const DURABLE_EVERY_MS = 1000;
+/**
+ * A save at most this often: a fast source gives a batch every few hundred microseconds, and a
+ * save each time was a tenth of the export's time. A kill re-fetches what came after the last
+ * save (the files are cut back to it), a fraction of a second's worth.
+ */
+const SAVE_EVERY_MS = 100;
 
-async function walk(platform: PlatformExport, start: ExportState, signal: AbortSignal, options: ExportOptions): Promise<{ state: ExportState; interrupted: boolean }> {
+async function walk(platform: PlatformExport, start: ExportState, stateFile: StateFile, signal: AbortSignal, options: ExportOptions): Promise<{ state: ExportState; interrupted: boolean }> {
   let state = start;
   const http = sourceHttp(platform, options.http);
   const files = new ExportFiles(options.out, platform.files, state.lengths);
@@ -120,8 +134,10 @@ async function walk(platform: PlatformExport, start: ExportState, signal: AbortS
     ...options.fetcher,
   });
   const base = state.counts;
-  let savedAt = Date.now();
-  let syncedAt = savedAt;
+  let batchAt = Date.now();
+  let stateAt = batchAt;
+  let syncedAt = batchAt;
+  const saveEveryMs = options.saveEveryMs ?? SAVE_EVERY_MS;
   const report = (counts: ExportCounts, pending: number): void => options.onProgress?.({ counts, budget: http.budget, attachmentsPending: pending });
   try {
     await fetcher.sweepTemps();
@@ -138,28 +154,35 @@ async function walk(platform: PlatformExport, start: ExportState, signal: AbortS
         ...state,
         cursor: batch.cursor,
         lengths: files.lengths(),
-        counts: addBatch(state.counts, batch, written, links, now - savedAt),
+        counts: addBatch(state.counts, batch, written, links, now - batchAt),
         warnings: [...state.warnings, ...(batch.warnings ?? [])],
       };
       state = { ...state, counts: { ...state.counts, ...budgetTotals(base, http.budget) } };
-      // Every batch is saved (a kill loses none); to disk about once a second (a power cut loses at most that).
+      // Saved every SAVE_EVERY_MS (a kill re-fetches at most that); to disk about once a second (a power cut loses at most that).
       const durable = signal.aborted || now - syncedAt >= DURABLE_EVERY_MS;
       if (durable) {
         files.sync();
         store.sync();
         syncedAt = now;
       }
-      saveState(options.out, state, durable);
-      savedAt = now;
+      if (durable || now - stateAt >= saveEveryMs) {
+        stateFile.save(state, durable);
+        stateAt = now;
+      }
+      batchAt = now;
       report(state.counts, 0);
       if (signal.aborted) break;
     }
     // A walk that stopped for the signal has not reached the end, whatever it returned.
     const interrupted = signal.aborted;
-    state = { ...state, finished: !interrupted, counts: { ...state.counts, ...budgetTotals(base, http.budget), durationMs: state.counts.durationMs + Date.now() - savedAt } };
+    state = { ...state, finished: !interrupted, counts: { ...state.counts, ...budgetTotals(base, http.budget), durationMs: state.counts.durationMs + Date.now() - batchAt } };
     files.sync();
-    saveState(options.out, state);
+    stateFile.save(state);
     return { state, interrupted };
+  } catch (error) {
+    // A failed walk keeps what it gave: the re-run goes on from the last batch, not the last periodic save.
+    stateFile.save(state, false);
+    throw error;
   } finally {
     files.close();
     await fetcher.close();
@@ -177,6 +200,8 @@ interface LinkOutcomes {
 async function storeLinks(fetcher: AttachmentFetcher, links: readonly string[], concurrency: number, onPending: (pending: number) => void): Promise<LinkOutcomes> {
   const distinct = [...new Set(links)];
   const failed: Partial<Record<FailureReason, number>> = {};
+  // Most batches have none: no queue for them.
+  if (distinct.length === 0) return { stored: 0, failed };
   let stored = 0;
   let pending = distinct.length;
   const queue = new PQueue({ concurrency });

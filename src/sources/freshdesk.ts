@@ -2,7 +2,9 @@ import { ConfigError } from '../core/errors.ts';
 import { remoteLinksOf } from '../mapper/remote-attachments.ts';
 import { normaliseAttachments } from '../readers/attachment-normalise.ts';
 import { asArray, asObject, asText, type JsonObject } from '../readers/presets/json-value.ts';
-import { apiBaseUrl, type CursorValue, type ExportBatch, type PlatformExport, type PlatformFactory, type RateHeaders, type SourceHttp, type SourceResponse, type WalkOptions } from './platform.ts';
+import { idsWritten } from './export-files.ts';
+import { fetchAhead, type Fetched } from './fetch-ahead.ts';
+import { apiBaseUrl, type CursorValue, type ExportBatch, type ExportRecord, type PlatformExport, type PlatformFactory, type RateHeaders, type SourceHttp, type SourceResponse, type WalkOptions } from './platform.ts';
 
 /**
  * Freshdesk API v2: the ticket list by `updated_since`, oldest change first, then each ticket's
@@ -45,6 +47,8 @@ export interface FreshdeskSettings {
 const ENV_NAMES = ['FRESHDESK_DOMAIN', 'FRESHDESK_API_KEY'] as const;
 const PER_PAGE = 100;
 const MAX_PAGES = 300;
+/** Tickets whose conversations are fetched ahead of the one being written (the client paces them all). */
+const PREFETCH = 16;
 /** The list serves only 30 days without `updated_since`: the whole history starts here. */
 const BEGINNING = '1970-01-01T00:00:00Z';
 /** Where Freshdesk's presigned attachment and inline-image links point (the sample's `attachment_url`); no credential goes there. */
@@ -105,27 +109,53 @@ interface Position {
 }
 type Cursor = Position | { readonly done: true };
 
+/** One ticket the list gave (or none, for a page with nothing new) and where the walk stands after it. */
+interface Step {
+  readonly ticket: JsonObject | undefined;
+  readonly cursor: Cursor;
+  /** The page's warnings, on its last step. */
+  readonly warnings: readonly string[];
+}
+
 async function* walk(http: SourceHttp, options: WalkOptions, hosts: readonly string[], maxPages: number): AsyncGenerator<ExportBatch> {
-  let at = resumePoint(options.from, options.since);
+  const at = resumePoint(options.from, options.since);
   if ('done' in at) return;
-  const written = await ticketsWritten(options.written);
+  const written = await idsWritten(options.written, TICKETS_FILE);
+  const conversations = async (step: Step): Promise<JsonObject[] | undefined> => (step.ticket === undefined ? [] : conversationsOf(http, ticketId(step.ticket)));
+  for await (const group of fetchAhead(steps(http, at, written, maxPages, options.signal), PREFETCH, conversations)) {
+    yield batchOf(group, hosts);
+  }
+}
+
+/**
+ * The list walk, a step per new ticket. `listed` holds every ticket written or on its way (ties
+ * on a second, or a ticket met again after an update, are skipped by id); the next list page is
+ * asked for as soon as this one is in, since where it starts depends on this page alone.
+ */
+async function* steps(http: SourceHttp, from: Position, listed: Set<string>, maxPages: number, signal: AbortSignal): AsyncGenerator<Step> {
+  let at = from;
+  let page = listPage(http, at);
   for (;;) {
-    options.signal.throwIfAborted();
-    const listed = await listPage(http, at);
-    const { next, warnings } = nextPosition(at, listed, maxPages);
+    signal.throwIfAborted();
+    const tickets = await page;
+    const { next, warnings } = nextPosition(at, tickets, maxPages);
+    if (!('done' in next)) {
+      page = listPage(http, next);
+      // Awaited on the next turn; a failure meanwhile (the walk stopped first) must not go unhandled.
+      page.catch(() => undefined);
+    }
     const skip = new Set(at.skip);
-    const fresh = listed.tickets.filter((t) => !written.has(ticketId(t)) && !skip.has(ticketId(t)));
+    const fresh = tickets.tickets.filter((t) => !listed.has(ticketId(t)) && !skip.has(ticketId(t)));
     // Nothing new on this page (ties already written): the step still moves the cursor on.
-    if (fresh.length === 0) yield { records: [], links: [], cursor: cursorValue(next), tickets: 0, messages: 0, ...(warnings.length > 0 ? { warnings } : {}) };
+    if (fresh.length === 0) yield { ticket: undefined, cursor: next, warnings };
     const done = [...at.skip];
     for (const [i, ticket] of fresh.entries()) {
-      options.signal.throwIfAborted();
+      signal.throwIfAborted();
       const last = i === fresh.length - 1;
+      listed.add(ticketId(ticket));
       done.push(ticketId(ticket));
       // Mid-page, a resume reads this page again and skips what is written.
-      const batch = await ticketBatch(http, ticket, hosts, last ? next : { ...at, skip: [...done] });
-      written.add(ticketId(ticket));
-      yield last && warnings.length > 0 ? { ...batch, warnings } : batch;
+      yield { ticket, cursor: last ? next : { ...at, skip: [...done] }, warnings: last ? warnings : [] };
     }
     if ('done' in next) return;
     at = next;
@@ -182,35 +212,40 @@ function nextPosition(at: Position, page: ListedPage, maxPages: number): { next:
   };
 }
 
-/** One ticket with all its conversations, as one step of the walk. */
-async function ticketBatch(http: SourceHttp, ticket: JsonObject, hosts: readonly string[], cursor: Cursor): Promise<ExportBatch> {
-  const id = ticketId(ticket);
+/** Every page of a ticket's conversations, oldest first; undefined on a 404 (deleted or marked spam since the list named it). */
+async function conversationsOf(http: SourceHttp, id: string): Promise<JsonObject[] | undefined> {
   const conversations: JsonObject[] = [];
   for (let page = 1; ; page++) {
     const response = await http.get(`tickets/${id}/conversations`, { per_page: PER_PAGE, page });
-    // Deleted (or marked spam) since the list named it: nothing left to import.
-    if (response.status === 404) return { records: [], links: [], cursor: cursorValue(cursor), tickets: 0, messages: 0 };
+    if (response.status === 404) return undefined;
     for (const value of asArray(okBody(response, `GET /api/v2/tickets/${id}/conversations`))) {
       const conversation = asObject(value);
       if (conversation !== undefined) conversations.push(conversation);
     }
-    if (!hasNextLink(response)) break;
+    if (!hasNextLink(response)) return conversations;
   }
+}
+
+/** Steps in the walk's order with their conversations, as one batch: a line per ticket still there, the cursor after the last. */
+function batchOf(group: readonly Fetched<Step, JsonObject[] | undefined>[], hosts: readonly string[]): ExportBatch {
+  const records: ExportRecord[] = [];
   const links = new Set<string>();
   const linksOf = (attachments: unknown, html: unknown): void => {
     const body = asText(html);
     for (const { link } of remoteLinksOf(normaliseAttachments(attachments), body ?? '', body !== undefined, hosts)) links.add(link);
   };
-  linksOf(ticket.attachments, ticket.description);
-  for (const c of conversations) linksOf(c.attachments, c.body);
-  const hasDescription = asText(ticket.description) !== undefined || asText(ticket.description_text) !== undefined;
-  return {
-    records: [{ file: TICKETS_FILE, value: { ...ticket, conversations } }],
-    links: [...links],
-    cursor: cursorValue(cursor),
-    tickets: 1,
-    messages: conversations.length + (hasDescription ? 1 : 0),
-  };
+  let messages = 0;
+  for (const { item: { ticket }, result: conversations } of group) {
+    if (ticket === undefined || conversations === undefined) continue;
+    linksOf(ticket.attachments, ticket.description);
+    for (const c of conversations) linksOf(c.attachments, c.body);
+    const hasDescription = asText(ticket.description) !== undefined || asText(ticket.description_text) !== undefined;
+    records.push({ file: TICKETS_FILE, value: { ...ticket, conversations } });
+    messages += conversations.length + (hasDescription ? 1 : 0);
+  }
+  const warnings = group.flatMap(({ item }) => item.warnings);
+  const cursor = group.at(-1)?.item.cursor ?? { done: true };
+  return { records, links: [...links], cursor: cursorValue(cursor), tickets: records.length, messages, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 /** The JSON array a list answers, or an error naming the path and Freshdesk's own words (never a header). */
@@ -236,20 +271,6 @@ function ticketId(ticket: JsonObject): string {
 function updatedAt(ticket: JsonObject): string | undefined {
   const ms = Date.parse(asText(ticket.updated_at) ?? '');
   return Number.isNaN(ms) ? undefined : new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-/**
- * The tickets earlier batches wrote (after a kill the file holds exactly those): a ticket updated
- * during the export comes again at the end of the list and is not written twice.
- */
-async function ticketsWritten(written: WalkOptions['written']): Promise<Set<string>> {
-  const ids = new Set<string>();
-  if (written === undefined) return ids;
-  for await (const value of written(TICKETS_FILE)) {
-    const id = asText(asObject(value)?.id);
-    if (id !== undefined) ids.add(id);
-  }
-  return ids;
 }
 
 function resumePoint(from: CursorValue | undefined, since: Date | undefined): Cursor {

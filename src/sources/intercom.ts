@@ -3,6 +3,7 @@ import { ConfigError } from '../core/errors.ts';
 import { remoteLinksOf } from '../mapper/remote-attachments.ts';
 import { normaliseAttachments } from '../readers/attachment-normalise.ts';
 import { asArray, asObject, asText, type JsonObject } from '../readers/presets/json-value.ts';
+import { idsWritten } from './export-files.ts';
 import { apiBaseUrl, type CursorValue, type ExportBatch, type ExportRecord, type PlatformExport, type PlatformFactory, type RateHeaders, type SourceHttp, type SourceResponse, type WalkOptions } from './platform.ts';
 
 /**
@@ -92,34 +93,59 @@ export const intercomRateHeaders: RateHeaders = {
 type Cursor = { readonly startingAfter: string | null } | { readonly done: true };
 
 async function* walk(http: SourceHttp, options: WalkOptions, hosts: readonly string[], perPage: number): AsyncGenerator<ExportBatch> {
-  let at = resumePoint(options.from);
+  const at = resumePoint(options.from);
   if ('done' in at) return;
-  const seenContacts = await contactsWritten(options.written);
+  const seenContacts = await idsWritten(options.written, CONTACTS_FILE);
   const queue = new PQueue({ concurrency: CONCURRENCY });
   // "At or after --since": the search's `>` is strict and counts whole seconds.
   const query = { field: 'updated_at', operator: '>', value: options.since === undefined ? 0 : Math.floor(options.since.getTime() / 1000) - 1 };
+  let search = searchPage(http, query, at, perPage);
   for (;;) {
     options.signal.throwIfAborted();
-    const pagination = at.startingAfter === null ? { per_page: perPage } : { per_page: perPage, starting_after: at.startingAfter };
-    const page = read(await http.post('conversations/search', { query, pagination }), 'POST /conversations/search', 'conversations');
+    const page = await search;
     const nextAfter = asText(asObject(asObject(page.pages)?.next)?.starting_after);
     const next: Cursor = nextAfter === undefined ? { done: true } : { startingAfter: nextAfter };
+    if (!('done' in next)) {
+      // Asked for now (its cursor is in this page): the queue need not wait on it after this page.
+      search = searchPage(http, query, next, perPage);
+      // Awaited on the next turn; a failure meanwhile (the walk stopped first) must not go unhandled.
+      search.catch(() => undefined);
+    }
     const ids = asArray(page.conversations).map((c) => requiredText(asObject(c)?.id, 'a conversation id in the search results'));
-    const conversations = await Promise.all(ids.map((id) => queue.add(() => getOne(http, `conversations/${encodeURIComponent(id)}`))));
-    yield await pageBatch(http, queue, conversations.filter((c) => c !== undefined), seenContacts, hosts, next);
+    // A conversation's new contacts are asked for as soon as it is in, not once the whole page is.
+    const contacts = new Map<string, Promise<JsonObject | undefined>>();
+    const conversations = await Promise.all(
+      ids.map((id) =>
+        queue.add(async () => {
+          const conversation = await getOne(http, `conversations/${encodeURIComponent(id)}`);
+          for (const contactId of conversation === undefined ? [] : contactIds(conversation)) {
+            if (seenContacts.has(contactId) || contacts.has(contactId)) continue;
+            const contact = queue.add(() => getOne(http, `contacts/${encodeURIComponent(contactId)}`));
+            // Awaited in the batch; a failure after the walk failed elsewhere must not go unhandled.
+            contact.catch(() => undefined);
+            contacts.set(contactId, contact);
+          }
+          return conversation;
+        }),
+      ),
+    );
+    yield await pageBatch(conversations.filter((c) => c !== undefined), contacts, seenContacts, hosts, next);
     if ('done' in next) return;
-    at = next;
   }
 }
 
-/** One search page: its conversations in full, the contacts met for the first time, their links. */
-async function pageBatch(http: SourceHttp, queue: PQueue, conversations: readonly JsonObject[], seen: Set<string>, hosts: readonly string[], next: Cursor): Promise<ExportBatch> {
+/** The search page at `at`: conversations updated since the query's time, `per_page` of them. */
+async function searchPage(http: SourceHttp, query: Record<string, unknown>, at: { readonly startingAfter: string | null }, perPage: number): Promise<JsonObject> {
+  const pagination = at.startingAfter === null ? { per_page: perPage } : { per_page: perPage, starting_after: at.startingAfter };
+  return read(await http.post('conversations/search', { query, pagination }), 'POST /conversations/search', 'conversations');
+}
+
+/** One search page: its conversations in full, the contacts met for the first time (in the order the conversations name them), their links. */
+async function pageBatch(conversations: readonly JsonObject[], asked: ReadonlyMap<string, Promise<JsonObject | undefined>>, seen: Set<string>, hosts: readonly string[], next: Cursor): Promise<ExportBatch> {
   const records: ExportRecord[] = conversations.map((value) => ({ file: CONVERSATIONS_FILE, value }));
-  const newContacts = [...new Set(conversations.flatMap(contactIds))].filter((id) => !seen.has(id));
-  const contacts = await Promise.all(newContacts.map((id) => queue.add(() => getOne(http, `contacts/${encodeURIComponent(id)}`))));
-  for (const [i, contact] of contacts.entries()) {
-    const id = newContacts[i];
-    if (id === undefined || contact === undefined) continue;
+  for (const id of new Set(conversations.flatMap(contactIds))) {
+    const contact = await asked.get(id);
+    if (seen.has(id) || contact === undefined) continue;
     seen.add(id);
     records.push({ file: CONTACTS_FILE, value: contactLine(contact) });
   }
@@ -168,17 +194,6 @@ function read(response: SourceResponse, what: string, key: string): JsonObject {
   if (response.status === 200 && body !== undefined && body[key] !== undefined) return body;
   const detail = asText(asObject(asArray(body?.errors)[0])?.message) ?? 'not the documented JSON';
   throw new Error(`Intercom ${what}: HTTP ${response.status}: ${detail.slice(0, 200)}`);
-}
-
-/** The contacts earlier batches wrote: after a kill the file holds exactly those, and none is written again. */
-async function contactsWritten(written: WalkOptions['written']): Promise<Set<string>> {
-  const seen = new Set<string>();
-  if (written === undefined) return seen;
-  for await (const value of written(CONTACTS_FILE)) {
-    const id = asText(asObject(value)?.id);
-    if (id !== undefined) seen.add(id);
-  }
-  return seen;
 }
 
 function resumePoint(from: CursorValue | undefined): Cursor {

@@ -72,6 +72,13 @@ class PacedSourceHttp implements SourceClient {
   /** When a window we saw began: with no reset header, the window is assumed to end `windowMs` later. */
   private windowSeenAt = Date.now();
   private inFlight = 0;
+  /**
+   * The window's budget is unknown (before the first answer, after a pause): one request goes
+   * and the others wait for its answer, rather than all going into a window that may be spent.
+   */
+  private probing = true;
+  /** Requests waiting for the answer of the one probing. */
+  private waiting: (() => void)[] = [];
   /** One pause for everyone: requests that find the window spent wait on the same reset. */
   private pause: Promise<void> | undefined;
   private stats = { requests: 0, waits: 0, waitedMs: 0, count429: 0, retries: 0 };
@@ -96,7 +103,7 @@ class PacedSourceHttp implements SourceClient {
     if (url.origin !== this.base.origin) return;
     await this.take();
     // A download's answer carries no budget we read; it stays counted until the API says otherwise.
-    this.inFlight--;
+    this.answered();
   }
 
   get(pathOrUrl: string, query?: Readonly<Record<string, string | number | undefined>>): Promise<SourceResponse> {
@@ -124,7 +131,8 @@ class PacedSourceHttp implements SourceClient {
         await backoff(this.backoffMs, tries);
         continue;
       } finally {
-        this.inFlight--;
+        // Waiters resume after this call's synchronous rest: `observe` has read the budget by then.
+        this.answered();
       }
       this.observe(response.headers);
       if (response.status === 429) {
@@ -165,33 +173,45 @@ class PacedSourceHttp implements SourceClient {
     return url;
   }
 
-  /** Waits while the window is spent, then counts one request as in flight. */
+  /** Waits while the window is spent (or its budget unknown and a request asking), then counts one request as in flight. */
   private async take(): Promise<void> {
     for (;;) {
       if (this.pause !== undefined) {
         await this.pause;
         continue;
       }
+      if (this.probing && this.inFlight > 0) {
+        await new Promise<void>((resolve) => this.waiting.push(resolve));
+        continue;
+      }
       if (this.remaining === undefined || this.remaining > 0) break;
       const now = Date.now();
       const until = this.resetAt ?? this.windowSeenAt + (this.platform.rateHeaders.windowMs ?? DEFAULT_WINDOW_MS);
       if (until <= now) {
-        // A new window: unknown until the source answers, so one request goes first.
-        this.remaining = this.inFlight > 0 ? 0 : 1;
-        this.resetAt = undefined;
-        if (this.remaining === 0) await this.waitFor(this.backoffMs);
+        this.newWindow();
         continue;
       }
       this.pause = this.waitFor(until - now).finally(() => {
         this.pause = undefined;
-        this.resetAt = undefined;
-        this.remaining = undefined;
+        this.newWindow();
         this.windowSeenAt = Date.now();
       });
     }
     if (this.remaining !== undefined) this.remaining--;
     this.inFlight++;
     this.stats.requests++;
+  }
+
+  /** A new window: its budget unknown until the source answers, so one request goes first. */
+  private newWindow(): void {
+    this.resetAt = undefined;
+    this.remaining = undefined;
+    this.probing = true;
+  }
+
+  private answered(): void {
+    this.inFlight--;
+    for (const resume of this.waiting.splice(0)) resume();
   }
 
   private async waitFor(ms: number): Promise<void> {
@@ -202,6 +222,7 @@ class PacedSourceHttp implements SourceClient {
 
   /** The source's word on its budget is the truth; what is still in flight is not in it yet. */
   private observe(headers: SourceResponse['headers']): void {
+    this.probing = false;
     const said = this.platform.rateHeaders.remaining(headers);
     if (said === undefined) return;
     if (this.remaining === undefined || said > this.remaining + this.inFlight) this.windowSeenAt = Date.now();

@@ -3,6 +3,8 @@ import { ConfigError } from '../core/errors.ts';
 import { remoteLinksOf } from '../mapper/remote-attachments.ts';
 import { normaliseAttachments } from '../readers/attachment-normalise.ts';
 import { asArray, asObject, asText, type JsonObject } from '../readers/presets/json-value.ts';
+import { idsWritten } from './export-files.ts';
+import { fetchAhead } from './fetch-ahead.ts';
 import { apiBaseUrl, type CursorValue, type ExportBatch, type ExportRecord, type PlatformExport, type PlatformFactory, type RateHeaders, type SourceHttp, type WalkOptions } from './platform.ts';
 
 /**
@@ -113,64 +115,92 @@ interface WalkSettings {
 async function* walk(http: SourceHttp, options: WalkOptions, hosts: readonly string[], settings: WalkSettings): AsyncGenerator<ExportBatch> {
   const resumed = resumePoint(options.from, options.since);
   if ('done' in resumed) return;
-  let at: Position = resumed;
-  const seenUsers = await usersWritten(options.written);
-  const cap = incrementalCap(settings.cap);
-  // Ctrl-C ends the walk between requests: the runner has saved every batch it was given.
+  const seenUsers = await idsWritten(options.written, USERS_FILE);
+  const comments = async (step: Step): Promise<WithComments | undefined> => (step.ticket === undefined ? undefined : fetchComments(http, step.ticket, step.people, hosts));
+  let batch = emptyBatch();
+  // A next page still waiting for the cap when the walk ends (a failure, the runner done) stops waiting: no timer holds the process.
+  const stopped = new AbortController();
+  const signal = AbortSignal.any([options.signal, stopped.signal]);
+  try {
+    for await (const group of fetchAhead(steps(http, resumed, incrementalCap(settings.cap), signal), PREFETCH, comments)) {
+      for (const { item: step, result: read } of group) {
+        // Ctrl-C ends the walk between tickets: the runner has saved every batch it was given.
+        if (options.signal.aborted) return;
+        // Undefined: deleted since the page listed it, nothing left to import.
+        if (read !== undefined) addTicket(batch, read, step.people, seenUsers);
+        if (step.endsPage || batch.tickets >= settings.ticketsPerBatch) {
+          yield { ...batch, cursor: cursorValue(step.cursor) };
+          batch = emptyBatch();
+        }
+      }
+    }
+  } finally {
+    stopped.abort();
+  }
+}
+
+/** One ticket of an incremental page (or none, for a page with nothing new), its page's users, and where the walk stands after it. */
+interface Step {
+  readonly ticket: JsonObject | undefined;
+  /** The page's side-loaded users; the comments' authors are added as they are read. */
+  readonly people: Map<string, JsonObject>;
+  readonly cursor: Cursor;
+  readonly endsPage: boolean;
+}
+
+/**
+ * The incremental pages, a step per ticket. The next page is asked for as soon as this one is in
+ * (its cursor is in this page), within the endpoint's own cap; Ctrl-C during the cap's wait ends
+ * the walk without that request.
+ */
+async function* steps(http: SourceHttp, from: Position, cap: IncrementalCap, signal: AbortSignal): AsyncGenerator<Step> {
+  let at = from;
+  let page = incrementalPage(http, at, cap, signal);
   for (;;) {
-    await cap.ready(options.signal);
-    if (options.signal.aborted) return;
-    const query: Query = { ...at.page, per_page: TICKETS_PER_PAGE, include: 'users', exclude_deleted: 'true' };
-    const page = await read(http, INCREMENTAL, query, 'tickets').finally(() => {
-      cap.answered();
-    });
-    if (page === undefined) throw new Error(`Zendesk GET /api/v2/${INCREMENTAL}: HTTP 404: is the subdomain right?`);
-    const next: Cursor = page.end_of_stream === true ? { done: true } : { page: { cursor: requiredText(page.after_cursor, 'after_cursor') }, after: null };
-    const people = usersById(page.users);
+    const listed = await page;
+    if (listed === undefined) return;
+    const next: Cursor = listed.end_of_stream === true ? { done: true } : { page: { cursor: requiredText(listed.after_cursor, 'after_cursor') }, after: null };
+    if (!('done' in next)) {
+      page = incrementalPage(http, next, cap, signal);
+      // Awaited on the next turn; a failure meanwhile (the walk stopped first) must not go unhandled.
+      page.catch(() => undefined);
+    }
+    const people = usersById(listed.users);
     const after = at.after;
-    const tickets = asArray(page.tickets)
+    const tickets = asArray(listed.tickets)
       .map(asObject)
       .filter((t): t is JsonObject => t !== undefined && t.status !== 'deleted' && (after === null || compare(orderOf(t), after) > 0));
-    if (tickets.length === 0) yield { records: [], links: [], cursor: cursorValue(next), tickets: 0, messages: 0 };
-    // A few tickets' comments in flight ahead of the one being written (the client paces them all).
-    const fetching = new Map<number, Promise<Fetched | undefined>>();
-    let started = 0;
-    const fetchAhead = (upTo: number): void => {
-      for (; started <= upTo && started < tickets.length; started++) {
-        const fetched = fetchComments(http, tickets[started] as JsonObject, people, hosts);
-        // Awaited in order below; a failure ahead of a stop must not go unhandled meanwhile.
-        fetched.catch(() => undefined);
-        fetching.set(started, fetched);
-      }
-    };
-    let batch = emptyBatch();
+    if (tickets.length === 0) yield { ticket: undefined, people, cursor: next, endsPage: true };
     for (const [i, ticket] of tickets.entries()) {
-      if (options.signal.aborted) return;
-      fetchAhead(i + PREFETCH);
-      const fetched = await fetching.get(i);
-      fetching.delete(i);
-      // Undefined: deleted since the page listed it, nothing left to import.
-      if (fetched !== undefined) addTicket(batch, fetched, people, seenUsers);
-      const last = i === tickets.length - 1;
-      if (last || batch.tickets >= settings.ticketsPerBatch) {
-        yield { ...batch, cursor: cursorValue(last ? next : { page: at.page, after: orderOf(ticket) }) };
-        batch = emptyBatch();
-      }
+      const endsPage = i === tickets.length - 1;
+      yield { ticket, people, cursor: endsPage ? next : { page: at.page, after: orderOf(ticket) }, endsPage };
     }
     if ('done' in next) return;
     at = next;
   }
 }
 
+/** One incremental page once the cap allows it; undefined if Ctrl-C came first. */
+async function incrementalPage(http: SourceHttp, at: Position, cap: IncrementalCap, signal: AbortSignal): Promise<JsonObject | undefined> {
+  await cap.ready(signal);
+  if (signal.aborted) return undefined;
+  const query: Query = { ...at.page, per_page: TICKETS_PER_PAGE, include: 'users', exclude_deleted: 'true' };
+  const page = await read(http, INCREMENTAL, query, 'tickets').finally(() => {
+    cap.answered();
+  });
+  if (page === undefined) throw new Error(`Zendesk GET /api/v2/${INCREMENTAL}: HTTP 404: is the subdomain right?`);
+  return page;
+}
+
 /** A ticket and all its comments, read; the links its comments need stored. */
-interface Fetched {
+interface WithComments {
   readonly ticket: JsonObject;
   readonly comments: readonly JsonObject[];
   readonly links: readonly string[];
 }
 
 /** Every page of a ticket's comments, authors side-loaded into `people`; undefined on a 404. */
-async function fetchComments(http: SourceHttp, ticket: JsonObject, people: Map<string, JsonObject>, hosts: readonly string[]): Promise<Fetched | undefined> {
+async function fetchComments(http: SourceHttp, ticket: JsonObject, people: Map<string, JsonObject>, hosts: readonly string[]): Promise<WithComments | undefined> {
   const id = requiredText(ticket.id, 'ticket id');
   const comments: JsonObject[] = [];
   const links: string[] = [];
@@ -204,7 +234,7 @@ function emptyBatch(): OpenBatch {
 }
 
 /** The ticket's line (requester embedded, comments in) and the users met for the first time. */
-function addTicket(batch: OpenBatch, { ticket, comments, links }: Fetched, people: ReadonlyMap<string, JsonObject>, seenUsers: Set<string>): void {
+function addTicket(batch: OpenBatch, { ticket, comments, links }: WithComments, people: ReadonlyMap<string, JsonObject>, seenUsers: Set<string>): void {
   const requesterId = asText(ticket.requester_id);
   const requester = requesterId === undefined ? undefined : people.get(requesterId);
   batch.records.push({ file: TICKETS_FILE, value: { ...ticket, ...(requester === undefined ? {} : { requester: userLine(requester) }), comments } });
@@ -244,17 +274,6 @@ function usersById(value: unknown): Map<string, JsonObject> {
     if (user !== undefined && id !== undefined) out.set(id, user);
   }
   return out;
-}
-
-/** The users earlier batches wrote: after a kill the file holds exactly those, and none is written again. */
-async function usersWritten(written: WalkOptions['written']): Promise<Set<string>> {
-  const seen = new Set<string>();
-  if (written === undefined) return seen;
-  for await (const value of written(USERS_FILE)) {
-    const id = asText(asObject(value)?.id);
-    if (id !== undefined) seen.add(id);
-  }
-  return seen;
 }
 
 function resumePoint(from: CursorValue | undefined, since: Date | undefined): Cursor {
@@ -300,7 +319,12 @@ function count(value: string | undefined): number | undefined {
  * the answer `requests` requests ago. Timed from answers, not sends: the API's window began at or
  * before that answer, whatever the latency, so the next request lands in a new window.
  */
-function incrementalCap(cap: Cap): { ready(signal: AbortSignal): Promise<void>; answered(): void } {
+interface IncrementalCap {
+  ready(signal: AbortSignal): Promise<void>;
+  answered(): void;
+}
+
+function incrementalCap(cap: Cap): IncrementalCap {
   const answers: number[] = [];
   return {
     async ready(signal) {

@@ -43,6 +43,18 @@ describe('freshdesk-xml reader', () => {
     expect(comparable(fromXml)).toEqual(comparable(fromJson));
   });
 
+  it('rejects spam and deleted tickets, which the API export leaves out, naming each: the same notes as the API JSON, no ticket dropped silently', async () => {
+    const dir = exportCopy();
+    cpSync(join(FIXTURES, 'freshdesk-xml/spam_and_deleted_tickets.xml'), join(dir, 'Tickets2.xml'));
+    const items = await readAll(sourceOf('freshdesk-xml', dir));
+    expect(rejectsOf(items).map((r) => [r.reason, r.field, r.message, r.origin.file])).toEqual([
+      ['spam_ticket', 'spam', 'Freshdesk ticket 5 is marked spam; the API export leaves it out too', join(dir, 'Tickets2.xml')],
+      ['deleted_ticket', 'deleted', 'Freshdesk ticket 6 is deleted (in Trash); the API export leaves it out too', join(dir, 'Tickets2.xml')],
+    ]);
+    const fromJson = notesOf(await readAll(sourceOf('freshdesk', join(FIXTURES, 'freshdesk-xml/api/tickets.json'), { users: join(FIXTURES, 'freshdesk-xml/api/agents.csv') })));
+    expect(comparable(notesOf(items))).toEqual(comparable(fromJson));
+  });
+
   it('maps the export the way the Freshdesk preset does: first message, sides, visibility, people, links, status', async () => {
     const notes = notesOf(await readAll(sourceOf('freshdesk-xml', exportZip())));
     expect(notes.map((n) => [n.ticket, n.id, n.kind, n.visibility, n.author, n.authorEmail])).toEqual([

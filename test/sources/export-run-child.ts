@@ -15,6 +15,8 @@ try {
     since,
     http: { backoffMs: 5 },
     fetcher: { backoffMs: 5 },
+    // Every batch saved: the kill tests resume from a cursor mid-walk, whatever the machine's speed.
+    saveEveryMs: 0,
     onProgress: (p) => {
       console.log(`progress ${p.counts.tickets} tickets, ${p.attachmentsPending} pending, remaining ${p.budget.remaining ?? '?'}`);
     },

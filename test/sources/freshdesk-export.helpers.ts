@@ -25,8 +25,9 @@ export interface Walked {
 }
 
 /**
- * Runs the walk as the runner would, without files: `stopAfter` batches, then stops (a resume
- * starts from the last batch's cursor with what was written so far).
+ * Runs the walk as the runner would, without files, up to the batch that reaches `stopAfter`
+ * tickets (a batch holds those already fetched, so counting batches would count timing); a
+ * resume starts from the last batch's cursor with what was written so far.
  */
 export async function walkAll(
   platform: PlatformExport,
@@ -49,7 +50,7 @@ export async function walkAll(
       batches.push(batch);
       for (const record of batch.records) tickets.push(record.value as Record<string, unknown>);
       options.onBatch?.(batch);
-      if (options.stopAfter !== undefined && batches.length >= options.stopAfter) break;
+      if (options.stopAfter !== undefined && tickets.length >= options.stopAfter) break;
     }
   } finally {
     await http.close();

@@ -8,5 +8,6 @@ import { intercomPlatform, intercomSettings } from '../../src/sources/intercom.t
 
 const [apiUrl, out = '', pageSize = '150'] = process.argv.slice(2);
 const platform = intercomPlatform({ ...intercomSettings(process.env, apiUrl), pageSize: Number(pageSize) });
-const result = await runExport(platform, { out, http: { backoffMs: 5 }, fetcher: { backoffMs: 1 } });
+// Every batch saved: the kill test resumes from the page after the last one given, whatever the machine's speed.
+const result = await runExport(platform, { out, http: { backoffMs: 5 }, fetcher: { backoffMs: 1 }, saveEveryMs: 0 });
 process.stdout.write(`${JSON.stringify(result.state.counts)}\n`);

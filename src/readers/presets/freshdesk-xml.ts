@@ -21,12 +21,22 @@ type Source = ImportConfig['source'];
 export const freshdeskXml: Preset = {
   wrapperKeys: [],
   ticketOf(record, options) {
-    if (asText(record.display_id) === undefined) throw new InputError('invalid_record', 'Freshdesk ticket without "display-id"', 'display-id');
+    const id = asText(record.display_id);
+    if (id === undefined) throw new InputError('invalid_record', 'Freshdesk ticket without "display-id"', 'display-id');
+    // The API's ticket list leaves out spam and deleted tickets (https://developer.freshdesk.com/api/#list_all_tickets),
+    // so `export --from freshdesk` never has them: the account export must not import them either. A reject, never a silent drop.
+    if (isTrue(record.spam)) throw new InputError('spam_ticket', `Freshdesk ticket ${id} is marked spam; the API export leaves it out too`, 'spam');
+    if (isTrue(record.deleted)) throw new InputError('deleted_ticket', `Freshdesk ticket ${id} is deleted (in Trash); the API export leaves it out too`, 'deleted');
     // An archived ticket (ArchivedTickets{N}.xml) keeps its notes in `archive-notes`.
     const ticket = record.archive_notes === undefined ? record : { ...record, notes: record.archive_notes };
     return freshdesk.ticketOf({ helpdesk_ticket: ticket }, options);
   },
 };
+
+/** A Rails boolean column: `type="boolean"` gives true; without the type it is the text. */
+function isTrue(value: unknown): boolean {
+  return value === true || asText(value)?.trim() === 'true';
+}
 
 /**
  * The export's people (`Users{N}.xml`, read first: authors and customers are user ids in the

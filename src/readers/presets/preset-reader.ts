@@ -1,6 +1,6 @@
 import type { ImportConfig } from '../../config/load.ts';
 import { InputError } from '../../core/errors.ts';
-import type { Origin } from '../../core/reject.ts';
+import { isRejectReason, type Origin } from '../../core/reject.ts';
 import { exportDirOf, needsInspection, withInspectedAttachments } from '../inspect-attachments.ts';
 import { isObject, readJsonRecordBatches, recordReject, type JsonRecord } from '../json-records.ts';
 import type { SourceItem, SourceNote, SourceReader, WritableSourceNote } from '../source-note.ts';
@@ -160,7 +160,7 @@ function itemsOf(record: JsonRecord, preset: Preset, { options, lookup }: Readin
     ticket = preset.ticketOf(record.value, options);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    return [{ kind: 'reject', reject: { reason: 'invalid_record', message: error.message, origin, ...(error.field === undefined ? {} : { field: error.field }), fields: {} } }];
+    return [{ kind: 'reject', reject: { reason: isRejectReason(error.code) ? error.code : 'invalid_record', message: error.message, origin, ...(error.field === undefined ? {} : { field: error.field }), fields: {} } }];
   }
   const { facts } = ticket;
   const conversation = lookup.conversationOf(facts.ticket, record.value);
