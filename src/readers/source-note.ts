@@ -32,26 +32,26 @@ export interface SourceNote {
   readonly text: string;
   /** true when `text` is HTML; plain text is escaped by the mapper. */
   readonly html: boolean;
-  readonly conversation?: string;
-  readonly customerEmail?: string;
-  readonly subject?: string;
-  readonly author?: string;
-  readonly user?: string;
-  readonly status?: string;
+  readonly conversation?: string | undefined;
+  readonly customerEmail?: string | undefined;
+  readonly subject?: string | undefined;
+  readonly author?: string | undefined;
+  readonly user?: string | undefined;
+  readonly status?: string | undefined;
   /** The author's address as the export had it; the mapper lower-cases it and drops what is no address. */
-  readonly authorEmail?: string;
+  readonly authorEmail?: string | undefined;
   /** `customer`, `reply` or `note` (DESIGN §8) as written: empty is `note`, anything else a reject. */
-  readonly kind?: string;
+  readonly kind?: string | undefined;
   /** The ticket's tags: an array from presets; csv/jsonl give a JSON array or `;`-separated text. */
-  readonly tags?: readonly string[] | string;
+  readonly tags?: readonly string[] | string | undefined;
   /** `active`, `pending` or `closed` as written; presets translate their platform's statuses. */
-  readonly ticketStatus?: string;
-  readonly customerName?: string;
+  readonly ticketStatus?: string | undefined;
+  readonly customerName?: string | undefined;
   readonly visibility?: 'public' | 'private' | 'system';
   /** How the message reached the old help desk (Zendesk `via.channel`), for the attribution line. */
   readonly channel?: string;
   /** Array from presets; csv/jsonl give a JSON string the mapper parses. */
-  readonly attachments?: readonly SourceAttachment[] | string;
+  readonly attachments?: readonly SourceAttachment[] | string | undefined;
   readonly origin: Origin;
   /** The row as read (csv/jsonl) or in canonical columns (presets), for rejects.csv. */
   readonly fields: Readonly<Record<string, string>>;
