@@ -3,7 +3,7 @@ import { ConfigError } from '../../src/core/errors.ts';
 import type { ZendeskSim } from '../../src/source-simulators/zendesk.ts';
 import type { CursorValue, ExportBatch, PlatformExport } from '../../src/sources/platform.ts';
 import { sourceHttp } from '../../src/sources/source-http.ts';
-import { USERS_FILE, TICKETS_FILE, zendeskExport, zendeskRateHeaders } from '../../src/sources/zendesk.ts';
+import { USERS_FILE, TICKETS_FILE, zendeskExport, zendeskRateHeaders, zendeskSettings } from '../../src/sources/zendesk.ts';
 import { platformFor, startSim, TOKEN, ZENDESK_ENV } from './zendesk-export.helpers.ts';
 
 let sim: ZendeskSim | undefined;
@@ -103,6 +103,21 @@ describe('the Zendesk walk', () => {
     const before = sim.server.requests.length;
     expect(await walk(platform, { from: { done: true } })).toEqual([]);
     expect(sim.server.requests.length).toBe(before);
+  });
+
+  it("keeps to the incremental export's documented 10 a minute unless ZENDESK_INCREMENTAL_PER_MINUTE gives the account's own; a bad value is named", () => {
+    expect(zendeskSettings(ZENDESK_ENV, undefined).incrementalCap).toEqual({ requests: 10, windowMs: 60_000 });
+    expect(zendeskSettings({ ...ZENDESK_ENV, ZENDESK_INCREMENTAL_PER_MINUTE: ' 30 ' }, undefined).incrementalCap).toEqual({ requests: 30, windowMs: 60_000 });
+    for (const bad of ['ten', '0', '2.5', '-1']) {
+      let error: unknown;
+      try {
+        zendeskSettings({ ...ZENDESK_ENV, ZENDESK_INCREMENTAL_PER_MINUTE: bad }, undefined);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error, bad).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^ZENDESK_INCREMENTAL_PER_MINUTE: expected a whole number of requests a minute/)]);
+    }
   });
 
   it('Ctrl-C while it waits for the incremental cap ends the walk at once, after the batches already given', async () => {
