@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { NotePayload } from '../checkpoint/spool.ts';
+import { FileBytes } from '../helpscout/json-body.ts';
 import type { ConversationBody, ConversationThreadBody, CustomerThreadBody, NoteBody, ReplyBody } from '../helpscout/wire-types.ts';
 
 /**
@@ -24,7 +25,7 @@ async function common(payload: NotePayload): Promise<Pick<NoteBody, 'text' | 'im
     payload.attachments.map(async (a) => ({
       fileName: a.fileName,
       mimeType: a.mimeType,
-      data: a.data ?? (a.path === undefined ? '' : (await readFile(a.path)).toString('base64')),
+      data: a.data ?? (a.path === undefined ? '' : new FileBytes(await readFile(a.path))),
     })),
   );
   return { text: payload.text, imported: true, createdAt: payload.createdAt, ...(attachments.length === 0 ? {} : { attachments }) };

@@ -1,5 +1,6 @@
 import { FatalError, RetriableError, type HsImportError } from '../core/errors.ts';
 import type { Credentials } from './credentials.ts';
+import { jsonBody } from './json-body.ts';
 import { RateLimiter, type Limiter, type RateLimiterOptions } from './rate-limiter.ts';
 import { errorForResponse, type RequestContext } from './response-errors.ts';
 import { TokenManager } from './token-manager.ts';
@@ -97,10 +98,10 @@ export class HelpScoutClient {
   }
 
   private async createThread(conversationId: number, endpoint: 'notes' | 'customer' | 'reply', body: NoteBody | CustomerThreadBody): Promise<{ threadId?: number }> {
-    const json = JSON.stringify(body);
+    const json = jsonBody(body);
     const response = await this.call(
       { method: 'POST', path: `/v2/conversations/${conversationId}/${endpoint}`, headers: JSON_HEADERS, body: json },
-      { method: 'POST', conversationId, requestBytes: Buffer.byteLength(json) },
+      { method: 'POST', conversationId, requestBytes: json.length },
     );
     const threadId = Number(response.headers['resource-id']);
     return Number.isFinite(threadId) && threadId > 0 ? { threadId } : {};
@@ -118,10 +119,10 @@ export class HelpScoutClient {
   }
 
   async createConversation(body: ConversationBody): Promise<{ conversationId: number }> {
-    const json = JSON.stringify(body);
+    const json = jsonBody(body);
     const response = await this.call(
       { method: 'POST', path: '/v2/conversations', headers: JSON_HEADERS, body: json },
-      { method: 'POST', requestBytes: Buffer.byteLength(json) },
+      { method: 'POST', requestBytes: json.length },
     );
     const id = Number(response.headers['resource-id']) || conversationIdFromLocation(response.headers.location);
     if (!id) throw new FatalError('bad_response', 'Create Conversation answered 201 without Resource-Id or Location');

@@ -1,10 +1,12 @@
 /** Request and response shapes of the Mailbox API v2 endpoints the importer uses. */
 
+import type { FileBytes } from './json-body.ts';
+
 export interface AttachmentBody {
   readonly fileName: string;
   readonly mimeType: string;
-  /** base64 */
-  readonly data: string;
+  /** base64 text, or the file's bytes, which the client sends as base64. */
+  readonly data: string | FileBytes;
 }
 
 export interface NoteBody {
