@@ -8,9 +8,12 @@ import { randomBytes } from 'node:crypto';
 export class FileBytes {
   constructor(readonly bytes: Buffer) {}
 
-  /** What JSON.stringify makes of it anywhere else (a test, a log): the same base64 text. */
+  /**
+   * What JSON.stringify makes of it: a size, never the bytes. JSON.stringify calls this before any
+   * replacer, so `jsonBody` finds the file on its holder; anywhere else (a log) it stays short.
+   */
   toJSON(): string {
-    return this.bytes.toString('base64');
+    return `[${this.bytes.length} bytes]`;
   }
 }
 
@@ -25,9 +28,11 @@ const SLICE = 3 * 256 * 1024;
 export function jsonBody(body: object): Buffer {
   const files: Buffer[] = [];
   const nonce = randomBytes(12).toString('hex');
-  const json = JSON.stringify(body, (_key, value: unknown) => {
-    if (!(value instanceof FileBytes)) return value;
-    files.push(value.bytes);
+  // The replacer sees a value after its toJSON: a file is found on its holder.
+  const json = JSON.stringify(body, function (this: Readonly<Record<string, unknown>>, key: string, value: unknown) {
+    const original = this[key];
+    if (!(original instanceof FileBytes)) return value;
+    files.push(original.bytes);
     return `${nonce}:${files.length - 1}`;
   });
   if (files.length === 0) return Buffer.from(json);

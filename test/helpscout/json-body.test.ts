@@ -2,17 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FileBytes, jsonBody } from '../../src/helpscout/json-body.ts';
 
-/** The body as JSON.stringify makes it with every file already in base64: what the API must receive. */
-function expected(body: object): Buffer {
-  return Buffer.from(JSON.stringify(body, (_key, value: unknown) => (value instanceof FileBytes ? value.bytes.toString('base64') : value)));
+/** A Create Note body with these files, as bytes or (what the API must receive) as base64 text. */
+function noteBody(files: readonly Buffer[], data: (file: Buffer) => FileBytes | string): object {
+  return { text: 'café “quoted” \u2028 line [3 bytes]', imported: true, attachments: files.map((file, i) => ({ fileName: `${i}.bin`, mimeType: 'application/octet-stream', data: data(file) })) };
 }
+const asBytes = (file: Buffer): FileBytes => new FileBytes(file);
+const asBase64 = (file: Buffer): string => file.toString('base64');
 
 describe('request body with file bytes', () => {
   it('is byte for byte the JSON of the same body with each file in base64, at every length around the slices', () => {
     // Lengths around a multiple of 3 and around the 768 KiB slice the encoder works in.
     for (const length of [0, 1, 2, 3, 4, 786_431, 786_432, 786_433, 2_000_001]) {
-      const body = { text: 'café “quoted” \u2028 line', imported: true, attachments: [{ fileName: 'a.bin', mimeType: 'application/octet-stream', data: new FileBytes(randomBytes(length)) }] };
-      expect(jsonBody(body).equals(expected(body)), `length ${length}`).toBe(true);
+      const files = [randomBytes(length)];
+      expect(jsonBody(noteBody(files, asBytes)).equals(Buffer.from(JSON.stringify(noteBody(files, asBase64)))), `length ${length}`).toBe(true);
     }
   });
 
@@ -21,7 +23,11 @@ describe('request body with file bytes', () => {
     const body = { text: '0123456789abcdef:0 and :1', threads: files.map((bytes, i) => ({ attachments: [{ fileName: `${i}.bin`, mimeType: 'x/y', data: new FileBytes(bytes) }] })) };
     const sent = JSON.parse(jsonBody(body).toString('utf8')) as { text: string; threads: { attachments: { data: string }[] }[] };
     expect(sent.text).toBe(body.text);
-    expect(sent.threads.map((t) => t.attachments[0]?.data)).toEqual(files.map((bytes) => bytes.toString('base64')));
+    expect(sent.threads.map((t) => t.attachments[0]?.data)).toEqual(files.map(asBase64));
+  });
+
+  it('anywhere else, JSON.stringify shows a file as its size, never its bytes', () => {
+    expect(JSON.stringify({ data: new FileBytes(randomBytes(1234)) })).toBe('{"data":"[1234 bytes]"}');
   });
 
   it('without files is the plain JSON', () => {
