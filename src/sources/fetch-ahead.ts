@@ -4,6 +4,15 @@ export interface Fetched<T, R> {
   readonly result: R;
 }
 
+/**
+ * A request sent ahead of its turn and awaited then: should it fail first (the walk stopped
+ * meanwhile), the failure is no unhandled rejection; awaiting it still throws.
+ */
+export function sentAhead<T>(request: Promise<T>): Promise<T> {
+  request.catch(() => undefined);
+  return request;
+}
+
 const HEAD = Symbol('the oldest answer is in');
 const headIn = (): typeof HEAD => HEAD;
 

@@ -3,7 +3,7 @@ import { remoteLinksOf } from '../mapper/remote-attachments.ts';
 import { normaliseAttachments } from '../readers/attachment-normalise.ts';
 import { asArray, asObject, asText, type JsonObject } from '../readers/presets/json-value.ts';
 import { idsWritten } from './export-files.ts';
-import { fetchAhead, type Fetched } from './fetch-ahead.ts';
+import { fetchAhead, sentAhead, type Fetched } from './fetch-ahead.ts';
 import { apiBaseUrl, type CursorValue, type ExportBatch, type ExportRecord, type PlatformExport, type PlatformFactory, type RateHeaders, type SourceHttp, type SourceResponse, type WalkOptions } from './platform.ts';
 
 /**
@@ -139,11 +139,7 @@ async function* steps(http: SourceHttp, from: Position, listed: Set<string>, max
     signal.throwIfAborted();
     const tickets = await page;
     const { next, warnings } = nextPosition(at, tickets, maxPages);
-    if (!('done' in next)) {
-      page = listPage(http, next);
-      // Awaited on the next turn; a failure meanwhile (the walk stopped first) must not go unhandled.
-      page.catch(() => undefined);
-    }
+    if (!('done' in next)) page = sentAhead(listPage(http, next));
     const skip = new Set(at.skip);
     const fresh = tickets.tickets.filter((t) => !listed.has(ticketId(t)) && !skip.has(ticketId(t)));
     // Nothing new on this page (ties already written): the step still moves the cursor on.

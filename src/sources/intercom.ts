@@ -4,6 +4,7 @@ import { remoteLinksOf } from '../mapper/remote-attachments.ts';
 import { normaliseAttachments } from '../readers/attachment-normalise.ts';
 import { asArray, asObject, asText, type JsonObject } from '../readers/presets/json-value.ts';
 import { idsWritten } from './export-files.ts';
+import { sentAhead } from './fetch-ahead.ts';
 import { apiBaseUrl, type CursorValue, type ExportBatch, type ExportRecord, type PlatformExport, type PlatformFactory, type RateHeaders, type SourceHttp, type SourceResponse, type WalkOptions } from './platform.ts';
 
 /**
@@ -105,12 +106,8 @@ async function* walk(http: SourceHttp, options: WalkOptions, hosts: readonly str
     const page = await search;
     const nextAfter = asText(asObject(asObject(page.pages)?.next)?.starting_after);
     const next: Cursor = nextAfter === undefined ? { done: true } : { startingAfter: nextAfter };
-    if (!('done' in next)) {
-      // Asked for now (its cursor is in this page): the queue need not wait on it after this page.
-      search = searchPage(http, query, next, perPage);
-      // Awaited on the next turn; a failure meanwhile (the walk stopped first) must not go unhandled.
-      search.catch(() => undefined);
-    }
+    // Asked for now (its cursor is in this page): the queue need not wait on it after this page.
+    if (!('done' in next)) search = sentAhead(searchPage(http, query, next, perPage));
     const ids = asArray(page.conversations).map((c) => requiredText(asObject(c)?.id, 'a conversation id in the search results'));
     // A conversation's new contacts are asked for as soon as it is in, not once the whole page is.
     const contacts = new Map<string, Promise<JsonObject | undefined>>();
@@ -120,10 +117,7 @@ async function* walk(http: SourceHttp, options: WalkOptions, hosts: readonly str
           const conversation = await getOne(http, `conversations/${encodeURIComponent(id)}`);
           for (const contactId of conversation === undefined ? [] : contactIds(conversation)) {
             if (seenContacts.has(contactId) || contacts.has(contactId)) continue;
-            const contact = queue.add(() => getOne(http, `contacts/${encodeURIComponent(contactId)}`));
-            // Awaited in the batch; a failure after the walk failed elsewhere must not go unhandled.
-            contact.catch(() => undefined);
-            contacts.set(contactId, contact);
+            contacts.set(contactId, sentAhead(queue.add(() => getOne(http, `contacts/${encodeURIComponent(contactId)}`))));
           }
           return conversation;
         }),
