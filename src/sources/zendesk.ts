@@ -4,7 +4,7 @@ import { remoteLinksOf } from '../mapper/remote-attachments.ts';
 import { normaliseAttachments } from '../readers/attachment-normalise.ts';
 import { asArray, asObject, asText, type JsonObject } from '../readers/presets/json-value.ts';
 import { idsWritten } from './export-files.ts';
-import { fetchAhead } from './fetch-ahead.ts';
+import { fetchAhead, sentAhead } from './fetch-ahead.ts';
 import { apiBaseUrl, type CursorValue, type ExportBatch, type ExportRecord, type PlatformExport, type PlatformFactory, type RateHeaders, type SourceHttp, type WalkOptions } from './platform.ts';
 
 /**
@@ -34,7 +34,7 @@ export interface ZendeskSettings {
   readonly baseUrl: string;
   readonly authorization: string;
   /** The incremental export's own cap; documented 10 a minute (30 with the High Volume add-on). */
-  readonly incrementalCap?: Cap;
+  readonly incrementalCap: Cap;
   /** Tickets per saved step: fewer fsyncs; a kill fetches at most this many again. */
   readonly ticketsPerBatch?: number;
 }
@@ -86,7 +86,7 @@ export function zendeskPlatform(settings: ZendeskSettings): PlatformExport {
     authorization: settings.authorization,
     attachmentHosts: hosts,
     attachmentsNeedAuth: true,
-    walk: (http, options) => walk(http, options, hosts, { cap: settings.incrementalCap ?? { requests: DOCUMENTED_INCREMENTAL_PER_MINUTE, windowMs: 60_000 }, ticketsPerBatch: settings.ticketsPerBatch ?? 25 }),
+    walk: (http, options) => walk(http, options, hosts, { cap: settings.incrementalCap, ticketsPerBatch: settings.ticketsPerBatch ?? 25 }),
     importSource: () => ({ format: 'zendesk', path: TICKETS_FILE, users: USERS_FILE }),
   };
 }
@@ -174,11 +174,7 @@ async function* steps(http: SourceHttp, from: Position, cap: IncrementalCap, sig
     const listed = await page;
     if (listed === undefined) return;
     const next: Cursor = listed.end_of_stream === true ? { done: true } : { page: { cursor: requiredText(listed.after_cursor, 'after_cursor') }, after: null };
-    if (!('done' in next)) {
-      page = incrementalPage(http, next, cap, signal);
-      // Awaited on the next turn; a failure meanwhile (the walk stopped first) must not go unhandled.
-      page.catch(() => undefined);
-    }
+    if (!('done' in next)) page = sentAhead(incrementalPage(http, next, cap, signal));
     const people = usersById(listed.users);
     const after = at.after;
     const tickets = asArray(listed.tickets)
