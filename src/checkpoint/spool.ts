@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Origin } from '../core/reject.ts';
 import { writeFully } from '../core/write-fully.ts';
 import type { AttachmentRef, NoteDraft } from '../mapper/note-draft.ts';
+import { fieldsOf, type Fields } from '../readers/source-note.ts';
 import { unwritable } from './unwritable.ts';
 
 /** What is sent for one note, kept out of memory between the two passes (DESIGN §6). */
@@ -14,7 +15,7 @@ export interface NotePayload {
   readonly attachments: readonly AttachmentRef[];
   /** Not sent: where the note came from and its original fields, for rejects.csv. */
   readonly origin: Origin;
-  readonly fields: Readonly<Record<string, string>>;
+  readonly fields: Fields;
 }
 
 export interface PayloadSink {
@@ -63,7 +64,7 @@ export class SpoolWriter implements PayloadSink {
       ...(draft.status === undefined ? {} : { status: draft.status }),
       attachments: draft.attachments,
       origin: draft.origin,
-      fields: draft.fields,
+      fields: fieldsOf(draft.fields),
     };
     const bytes = Buffer.from(JSON.stringify(payload) + '\n');
     this.pending.push(bytes);

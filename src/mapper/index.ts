@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors.ts';
 import type { Reject, RejectReason } from '../core/reject.ts';
 import { parseAttachmentList } from '../readers/attachment-list.ts';
-import type { SourceAttachment, SourceNote } from '../readers/source-note.ts';
+import { fieldsOf, type SourceAttachment, type SourceNote } from '../readers/source-note.ts';
 import { resolveAttachments } from './attachments.ts';
 import { resolveRemote, type RemoteOptions } from './remote-attachments.ts';
 import { formatHelpScoutDate } from './date.ts';
@@ -181,7 +181,7 @@ function rejectOf(note: SourceNote, reason: RejectReason, field: string | undefi
     ...(field === undefined ? {} : { field }),
     ...(note.ticket === '' ? {} : { ticket: note.ticket }),
     ...(note.id === '' ? {} : { id: note.id }),
-    fields: note.fields,
+    fields: fieldsOf(note.fields),
   };
 }
 

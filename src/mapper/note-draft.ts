@@ -1,4 +1,5 @@
 import type { Origin } from '../core/reject.ts';
+import type { RowFields } from '../readers/source-note.ts';
 
 export interface AttachmentRef {
   readonly fileName: string;
@@ -44,5 +45,6 @@ export interface NoteDraft {
   readonly customerName: string | undefined;
   readonly attachments: readonly AttachmentRef[];
   readonly origin: Origin;
-  readonly fields: Readonly<Record<string, string>>;
+  /** The row as read: named only if the note is rejected or spooled. */
+  readonly fields: RowFields;
 }

@@ -2,7 +2,7 @@ import { CANONICAL_FIELDS, REQUIRED_FIELDS, type CanonicalField } from '../confi
 import type { Origin } from '../core/reject.ts';
 import { parseAttachmentList } from './attachment-list.ts';
 import { looksLikeHtml } from './html-detect.ts';
-import type { SourceNote, WritableSourceNote } from './source-note.ts';
+import type { RowFields, SourceNote, WritableSourceNote } from './source-note.ts';
 
 /** For each canonical field, the column that holds it (`source.columns` renames applied). */
 export type ColumnNames = Readonly<Record<CanonicalField, string>>;
@@ -23,37 +23,56 @@ export function missingRequiredColumns(header: readonly string[], names: ColumnN
   );
 }
 
+/** For each canonical field, where a row's cells hold it (-1: no such column). */
+export type ColumnIndex = Readonly<Record<CanonicalField, number>>;
+
+/** Where a header's columns hold the canonical fields. */
+export function columnIndex(header: readonly string[], names: ColumnNames): ColumnIndex {
+  const index = {} as Record<CanonicalField, number>;
+  for (const field of CANONICAL_FIELDS) index[field] = header.indexOf(names[field]);
+  return index;
+}
+
+/** Cells in CANONICAL_FIELDS order: what `canonicalCells` gives. */
+const CANONICAL_ORDER: ColumnIndex = columnIndex(CANONICAL_FIELDS, columnNames(undefined));
+
+/** A row named by its columns (JSONL) as cells in CANONICAL_ORDER, for `noteFromCells`. */
+export function canonicalCells(row: Readonly<Record<string, string>>, names: ColumnNames): { cells: (string | undefined)[]; at: ColumnIndex } {
+  return { cells: CANONICAL_FIELDS.map((field) => row[names[field]]), at: CANONICAL_ORDER };
+}
+
 /**
- * A csv/jsonl row → SourceNote, raw: the mapper validates. `fields` keeps the row as read, so a
+ * A csv/jsonl row → SourceNote, raw: the mapper validates. Cells are read by position, not
+ * from an object named by the header (see LaterFields); `fields` keeps the row as read, so a
  * reject can be written back as the same row. Attachments are parsed here (the reader must
  * look at their files); a list that does not parse is passed on as text for the mapper to reject.
  */
-export function noteFromRow(row: Readonly<Record<string, string>>, names: ColumnNames, origin: Origin): SourceNote {
-  const text = row[names.text] ?? '';
+export function noteFromCells(cells: readonly (string | undefined)[], at: ColumnIndex, fields: RowFields, origin: Origin): SourceNote {
+  const text = cells[at.text] ?? '';
   // One literal with every field, absent ones undefined: every row's note has one shape, so the
   // mapper's reads stay monomorphic; optional fields added one by one made a shape per combination.
   const note: WritableSourceNote = {
-    ticket: row[names.ticket] ?? '',
-    id: row[names.id] ?? '',
-    createdAt: cell(row, names.createdAt),
+    ticket: cells[at.ticket] ?? '',
+    id: cells[at.id] ?? '',
+    createdAt: cell(cells, at.createdAt),
     text,
     html: looksLikeHtml(text),
-    conversation: cell(row, names.conversation),
-    customerEmail: cell(row, names.customerEmail),
-    subject: cell(row, names.subject),
-    author: cell(row, names.author),
-    user: cell(row, names.user),
-    status: cell(row, names.status),
-    authorEmail: cell(row, names.authorEmail),
-    kind: cell(row, names.kind),
-    tags: cell(row, names.tags),
-    ticketStatus: cell(row, names.ticketStatus),
-    customerName: cell(row, names.customerName),
+    conversation: cell(cells, at.conversation),
+    customerEmail: cell(cells, at.customerEmail),
+    subject: cell(cells, at.subject),
+    author: cell(cells, at.author),
+    user: cell(cells, at.user),
+    status: cell(cells, at.status),
+    authorEmail: cell(cells, at.authorEmail),
+    kind: cell(cells, at.kind),
+    tags: cell(cells, at.tags),
+    ticketStatus: cell(cells, at.ticketStatus),
+    customerName: cell(cells, at.customerName),
     attachments: undefined,
     origin,
-    fields: row,
+    fields,
   };
-  const rawAttachments = cell(row, names.attachments);
+  const rawAttachments = cell(cells, at.attachments);
   if (rawAttachments !== undefined) {
     const parsed = parseAttachmentList(rawAttachments);
     note.attachments = parsed.ok ? parsed.attachments : rawAttachments;
@@ -61,8 +80,9 @@ export function noteFromRow(row: Readonly<Record<string, string>>, names: Column
   return note;
 }
 
-/** A cell's text; empty or absent is undefined. */
-function cell(row: Readonly<Record<string, string>>, column: string): string | undefined {
-  const v = row[column];
+/** A cell's text; empty or absent is undefined. A negative position is checked first: `cells[-1]` is a slow, named lookup. */
+function cell(cells: readonly (string | undefined)[], at: number): string | undefined {
+  if (at < 0) return undefined;
+  const v = cells[at];
   return v === undefined || v === '' ? undefined : v;
 }

@@ -3,10 +3,10 @@ import { Readable } from 'node:stream';
 import { Parser, type CsvError, type Options } from 'csv-parse';
 import type { ImportConfig } from '../config/load.ts';
 import { ConfigError } from '../core/errors.ts';
-import type { Reject } from '../core/reject.ts';
-import { columnNames, missingRequiredColumns, noteFromRow, type ColumnNames } from './canonical-row.ts';
+import type { Origin, Reject } from '../core/reject.ts';
+import { columnNames, missingRequiredColumns, noteFromCells, type ColumnNames } from './canonical-row.ts';
 import { FastCsvSplitter, type SplitRecord } from './csv-fast-split.ts';
-import { CsvHeader, type NamedRow } from './csv-header.ts';
+import { CsvHeader } from './csv-header.ts';
 import { CsvLineTracker } from './csv-lines.ts';
 import { openInput, readFailure } from './input-file.ts';
 import { exportDirOf, needsInspection, withInspectedAttachments } from './inspect-attachments.ts';
@@ -101,15 +101,16 @@ class CsvItems implements AsyncIterator<SourceItem> {
     if (entry.kind === 'unreadable') return { kind: 'reject', reject: entry.reject };
     const { file, names, header } = this;
     if (header === undefined) {
-      this.header = new CsvHeader(entry.values);
+      this.header = new CsvHeader(entry.values, names);
       const problems = headerProblems(this.header.names, file, names);
       if (problems.length > 0) throw new ConfigError(problems);
       return undefined;
     }
-    const named = header.name(entry.values, entry.oneByte);
-    if (named === undefined) return { kind: 'reject', reject: lengthReject(file, entry, header.names.length) };
-    if (named.undecoded !== undefined) return { kind: 'reject', reject: encodingReject(named, entry.line, file, names) };
-    const note = noteFromRow(named.row, names, { file, line: entry.line });
+    const cells = header.cells(entry.values);
+    if (cells === undefined) return { kind: 'reject', reject: lengthReject(file, entry, header.names.length) };
+    const undecoded = header.undecoded(cells, entry.oneByte);
+    if (undecoded !== undefined) return { kind: 'reject', reject: encodingReject(header, cells, undecoded, { file, line: entry.line }) };
+    const note = noteFromCells(cells, header.at, header.fields(cells), { file, line: entry.line });
     return needsInspection(note) ? withInspectedAttachments(note, this.exportDir).then((inspected) => ({ kind: 'note', note: inspected })) : { kind: 'note', note };
   }
 
@@ -233,18 +234,17 @@ class RecordParser extends Parser {
 }
 
 /** A row whose text did not decode (a latin1 export read as UTF-8) is refused, not imported as "�". */
-function encodingReject(named: NamedRow, line: number, file: string, names: ColumnNames): Reject {
-  const column = named.undecoded ?? '';
-  const ticket = named.row[names.ticket];
-  const id = named.row[names.id];
+function encodingReject(header: CsvHeader, cells: readonly string[], column: string, origin: Origin): Reject {
+  const ticket = cells[header.at.ticket];
+  const id = cells[header.at.id];
   return {
     reason: 'invalid_encoding',
     message: `column "${column}" is not valid in the file's encoding; set source.encoding (utf8, utf16le or latin1)`,
-    origin: { file, line },
+    origin,
     field: column,
     ...(ticket ? { ticket } : {}),
     ...(id ? { id } : {}),
-    fields: named.row,
+    fields: header.fields(cells).named(),
   };
 }
 

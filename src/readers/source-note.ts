@@ -54,7 +54,25 @@ export interface SourceNote {
   readonly attachments?: readonly SourceAttachment[] | string | undefined;
   readonly origin: Origin;
   /** The row as read (csv/jsonl) or in canonical columns (presets), for rejects.csv. */
-  readonly fields: Readonly<Record<string, string>>;
+  readonly fields: RowFields;
+}
+
+/** A row's cells by column name, as read: what rejects.csv writes back. */
+export type Fields = Readonly<Record<string, string>>;
+
+/**
+ * A row whose cells are named only when asked (a reject, the spool). Naming every CSV row, an
+ * object with a property per column, was a fifth of reading a million rows with DESIGN §8's
+ * columns, and `plan` never asks for an accepted row's fields.
+ */
+export abstract class LaterFields {
+  abstract named(): Fields;
+}
+
+export type RowFields = Fields | LaterFields;
+
+export function fieldsOf(fields: RowFields): Fields {
+  return fields instanceof LaterFields ? fields.named() : fields;
 }
 
 /** A SourceNote under construction: readers fill optional fields one by one (cheaper than spreads). */

@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpoolReader, SpoolWriter } from '../../src/checkpoint/spool.ts';
 import type { NoteDraft } from '../../src/mapper/note-draft.ts';
+import { columnNames } from '../../src/readers/canonical-row.ts';
+import { CsvHeader } from '../../src/readers/csv-header.ts';
 
 let dir: string;
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
+
+const CSV_HEADER = new CsvHeader(['id', 'text'], columnNames(undefined));
 
 function draft(i: number, text: string): NoteDraft {
   return {
@@ -21,7 +25,8 @@ function draft(i: number, text: string): NoteDraft {
     text,
     attachments: i % 2 ? [{ fileName: 'a.txt', mimeType: 'text/plain', path: '/x/a.txt', size: 3 }] : [],
     origin: { file: 'notes.csv', line: i + 2 },
-    fields: { text },
+    // A CSV row's fields are named only when spooled (odd notes); presets give them named.
+    fields: i % 2 ? CSV_HEADER.fields([`${i}`, text]) : { id: `${i}`, text },
     authorEmail: undefined,
     kind: 'note',
     tags: [],
@@ -31,7 +36,7 @@ function draft(i: number, text: string): NoteDraft {
 }
 
 describe('spool', () => {
-  it('reads back every payload by offset, in any order, small ones and ones far bigger than its read buffer', () => {
+  it('reads back every payload by offset, in any order, small ones and ones far bigger than its read buffer, with the row named as read', () => {
     dir = mkdtempSync(join(tmpdir(), 'hs-import-spool-'));
     const path = join(dir, 'spool.jsonl');
     // Multi-byte text, sizes from a few bytes to ~600 kB (past the 64 kB read buffer and the 1 MB write block).
@@ -46,6 +51,7 @@ describe('spool', () => {
       expect(payload.text).toBe(texts[i]);
       expect(payload.origin.line).toBe(i + 2);
       expect(payload.attachments).toHaveLength(i % 2);
+      expect(payload.fields).toEqual({ id: `${i}`, text: texts[i] });
     }
     reader.close();
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
 import { readCsv, type CsvSplitting } from '../../src/readers/csv-reader.ts';
 import { openReader } from '../../src/readers/index.ts';
-import type { SourceItem } from '../../src/readers/source-note.ts';
+import { fieldsOf, type SourceItem } from '../../src/readers/source-note.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import { draftsOf, FIXTURES, mapAll, notesOf, readAll, rejectsOf, sourceOf, tempDir } from './helpers.ts';
 
@@ -30,7 +30,7 @@ describe('csv reader', () => {
       origin: { line: 2 },
     });
     expect(notes[1]).toMatchObject({ id: '2', html: true, origin: { line: 4 } });
-    expect(Object.keys(notes[0]?.fields ?? {})).toEqual(['ticket', 'id', 'createdAt', 'text', 'customerEmail', 'subject', 'author']);
+    expect(Object.keys(fieldsOf(notes[0]?.fields ?? {}))).toEqual(['ticket', 'id', 'createdAt', 'text', 'customerEmail', 'subject', 'author']);
   });
 
   it('names the missing required column in a ConfigError before any row is yielded', async () => {
@@ -98,8 +98,9 @@ describe('csv reader', () => {
 
   it('keeps a column named __proto__ as a plain field of the row', async () => {
     const notes = notesOf(await readAll(sourceOf('csv', csvFile('ticket,id,createdAt,text,__proto__\n1,1,2024-01-01T00:00:00Z,hi,polluted\n'))));
-    expect(Object.getPrototypeOf(notes[0]?.fields)).toBe(Object.prototype);
-    expect(Object.entries(notes[0]?.fields ?? {})).toContainEqual(['__proto__', 'polluted']);
+    const fields = fieldsOf(notes[0]?.fields ?? {});
+    expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+    expect(Object.entries(fields)).toContainEqual(['__proto__', 'polluted']);
   });
 
   it('hands the rest of a file to csv-parse at its first unusual record, keeping true line numbers', async () => {
@@ -150,7 +151,7 @@ describe('csv reader', () => {
     const read = async (path: string, splitting: CsvSplitting): Promise<unknown[]> => {
       const items: unknown[] = [];
       for await (const item of readCsv(sourceOf('csv', path), splitting)) {
-        items.push(item.kind === 'note' ? ['note', item.note.fields, item.note.origin.line] : [item.reject.reason, item.reject.origin.line, item.reject.fields]);
+        items.push(item.kind === 'note' ? ['note', fieldsOf(item.note.fields), item.note.origin.line] : [item.reject.reason, item.reject.origin.line, item.reject.fields]);
       }
       return items;
     };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fieldsOf } from '../../src/readers/source-note.ts';
 import { draftsOf, FIXTURES, mapAll, notesOf, readAll, rejectsOf, sourceOf } from './helpers.ts';
 
 const users = join(FIXTURES, 'zendesk/zendesk_users.csv');
@@ -94,7 +95,7 @@ describe('zendesk reader', () => {
   it('gives each note canonical fields for rejects.csv', async () => {
     const notes = notesOf(await readAll(sourceOf('zendesk', 'zendesk_description_repeats_first_comment.ndjson')));
     expect(notes[1]?.fields).toMatchObject({ ticket: '101', id: '1002', createdAt: '2024-02-01T09:30:00Z', author: 'Alex Agent', customerEmail: 'carla@example.com' });
-    expect(JSON.parse(notes[1]?.fields.attachments ?? '')).toHaveLength(1);
+    expect(JSON.parse(fieldsOf(notes[1]?.fields ?? {}).attachments ?? '')).toHaveLength(1);
   });
 
   it('reads a bare JSON array of tickets, comment 1 winning over the description', async () => {
