@@ -5,7 +5,7 @@ import { fieldsOf, type SourceAttachment, type SourceNote } from '../readers/sou
 import { resolveAttachments } from './attachments.ts';
 import { resolveRemote, type RemoteOptions } from './remote-attachments.ts';
 import { formatHelpScoutDate } from './date.ts';
-import { authorAddress, emailAddress, KINDS, oneOf, positiveId, STATUSES } from './fields.ts';
+import { authorAddress, emailAddress, KINDS, lowerCase, oneOf, positiveId, STATUSES } from './fields.ts';
 import type { MessageKind, NoteDraft, TicketStatus } from './note-draft.ts';
 import { noteKey } from './note-key.ts';
 import { buildNoteText } from './note-text.ts';
@@ -151,7 +151,7 @@ export function createMapper(options: MapperOptions): Mapper {
       seq: seq++,
       text,
       // Most messages are the customer's: their address passed emailAddress's check a line ago.
-      authorEmail: note.authorEmail === undefined ? undefined : note.authorEmail === note.customerEmail && customerEmail !== undefined ? customerEmail.toLowerCase() : authorAddress(note.authorEmail),
+      authorEmail: note.authorEmail === undefined ? undefined : note.authorEmail === note.customerEmail && customerEmail !== undefined ? lowerCase(customerEmail) : authorAddress(note.authorEmail),
       kind,
       tags,
       ticketStatus,
@@ -185,6 +185,9 @@ function rejectOf(note: SourceNote, reason: RejectReason, field: string | undefi
   };
 }
 
+/** Not absent and not only white space. A value that starts with printable ASCII is present: no trim per field and row. */
 function present(value: string | undefined): value is string {
-  return value !== undefined && value.trim() !== '';
+  if (value === undefined) return false;
+  const first = value.charCodeAt(0);
+  return (first > 0x20 && first < 0x7f) || value.trim() !== '';
 }

@@ -5,6 +5,8 @@ const SPACES = /\s+/g;
 
 /** Distinct tag cells remembered; an export with more (free text in the column) starts over. */
 const MAX_REMEMBERED = 4096;
+/** Cells compared as text before the Map is asked: a few tag sets make up most exports' rows. */
+const RECENT = 8;
 
 /**
  * A note's tags as Help Scout will hold them: trimmed, inner runs of white space made one space,
@@ -22,6 +24,13 @@ export class TagReader {
   private lastRaw: readonly string[] | undefined;
   private lastTags: readonly string[] = NO_TAGS;
   private readonly cells = new Map<string, readonly string[] | FieldProblem>();
+  /**
+   * The last few distinct cells, found by comparing text: each row's cell is a new string, and
+   * a Map must hash it first (a call into the runtime, a tenth of mapping §8's columns).
+   */
+  private readonly recentCells: string[] = [];
+  private readonly recentTags: (readonly string[] | FieldProblem)[] = [];
+  private nextRecent = 0;
 
   /** An array (presets), a JSON array of text or `;`-separated text (csv/jsonl). */
   read(raw: readonly string[] | string | undefined): readonly string[] | FieldProblem {
@@ -35,12 +44,18 @@ export class TagReader {
   }
 
   private cell(raw: string): readonly string[] | FieldProblem {
+    const { recentCells } = this;
+    for (let i = 0; i < recentCells.length; i++) if (recentCells[i] === raw) return this.recentTags[i] as readonly string[] | FieldProblem;
     let tags = this.cells.get(raw);
     if (tags === undefined) {
       if (this.cells.size >= MAX_REMEMBERED) this.cells.clear();
       tags = fromText(raw);
       this.cells.set(raw, tags);
     }
+    const slot = this.nextRecent;
+    this.nextRecent = (slot + 1) % RECENT;
+    recentCells[slot] = raw;
+    this.recentTags[slot] = tags;
     return tags;
   }
 }

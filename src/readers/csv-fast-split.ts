@@ -9,6 +9,8 @@
  * record and hands its bytes, and the rest of the file, to csv-parse, whose rules then apply.
  */
 
+import { CellMemo } from './cell-memo.ts';
+
 /** A record as split: its values and the line it starts on. */
 export interface SplitRecord {
   readonly kind: 'record';
@@ -53,6 +55,7 @@ export class FastCsvSplitter {
   private escapes: boolean[] = [];
   private fields = 0;
   private high = 0;
+  private readonly memo = new CellMemo();
 
   private constructor(
     delimiter: string,
@@ -221,11 +224,18 @@ export class FastCsvSplitter {
     const whole = this.oneByte();
     const start = bounds[0] as number;
     const text = whole ? buf.toString('latin1', start, bounds[fields * 2 - 1]) : '';
+    const { memo } = this;
     for (let i = 0; i < fields; i++) {
       const from = bounds[i * 2] as number;
       const to = bounds[i * 2 + 1] as number;
-      const value = whole ? text.substring(from - start, to - start) : buf.toString(undefined, from, to);
-      values[i] = this.escapes[i] === true ? value.replaceAll('""', '"') : value;
+      let value = memo.find(i, buf, from, to);
+      if (value === undefined) {
+        const cut = whole ? text.substring(from - start, to - start) : buf.toString(undefined, from, to);
+        // A cell's bytes decide its text (a quoted cell's `""` are among them), so it is shared by its bytes.
+        value = this.escapes[i] === true ? cut.replaceAll('""', '"') : cut;
+        memo.keep(buf, from, to, value);
+      }
+      values[i] = value;
     }
     return values;
   }

@@ -1,0 +1,99 @@
+/**
+ * Short cells that repeat down a column (a kind, a status, a tag list, an agent's address) are
+ * cut from the file once and then shared: the splitter finds the cell's bytes among the column's
+ * remembered values instead of making a new string per row. A new string per cell was a quarter
+ * of reading DESIGN §8's columns, and a shared one is cheaper downstream too: a Map that it keys
+ * has its hash already, and comparing it with itself is one step.
+ *
+ * Each column learns over its first cells whether it repeats; one that does not (ids, dates,
+ * subjects) is not looked at again.
+ */
+
+/** Longer cells are never shared: texts, subjects and customers' addresses rarely repeat. */
+const MAX_SHARED_BYTES = 24;
+/** Slots per column, a value in the slot of its hash: room for a team of agents and a few tag sets. */
+const SLOTS = 64;
+/** Cells a column is judged on; it is shared from then on if a quarter of them were found. */
+const LEARNING = 1024;
+const LEARNING_STATE = 0;
+const SHARED = 1;
+const UNSHARED = 2;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Every column's memo in flat typed arrays (slot s of column c at `c * SLOTS + s`): looking up allocates nothing. */
+export class CellMemo {
+  private columns = 0;
+  private state = new Uint8Array(0);
+  private seen = new Int32Array(0);
+  private found = new Int32Array(0);
+  private hashes = new Int32Array(0);
+  /** -1: an empty slot. */
+  private lengths = new Int32Array(0);
+  private bytes = new Uint8Array(0);
+  private texts: string[] = [];
+  /** The slot `find` last looked in, which `keep` fills. */
+  private slot = -1;
+  private hash = 0;
+
+  /** The shared text of column `column`'s cell `buf[from, to)`, or undefined: then cut it and `keep` it. */
+  find(column: number, buf: Uint8Array, from: number, to: number): string | undefined {
+    this.slot = -1;
+    const length = to - from;
+    if (length > MAX_SHARED_BYTES || length === 0) return undefined;
+    if (column >= this.columns) this.widen(column + 1);
+    const state = this.state[column];
+    if (state === UNSHARED) return undefined;
+    let hash = FNV_OFFSET;
+    for (let i = from; i < to; i++) hash = Math.imul(hash ^ (buf[i] as number), FNV_PRIME);
+    hash ^= hash >>> 16;
+    const slot = column * SLOTS + (hash & (SLOTS - 1));
+    if (state === LEARNING_STATE && ++(this.seen[column] as number) === LEARNING) this.judge(column);
+    if (this.hashes[slot] === hash && this.lengths[slot] === length && this.holds(slot, buf, from, length)) {
+      (this.found[column] as number)++;
+      return this.texts[slot];
+    }
+    this.slot = slot;
+    this.hash = hash;
+    return undefined;
+  }
+
+  /** Remembers the text of the cell `find` just missed, in its slot (a value there before goes). */
+  keep(buf: Uint8Array, from: number, to: number, text: string): void {
+    const { slot } = this;
+    if (slot < 0) return;
+    const length = to - from;
+    const at = slot * MAX_SHARED_BYTES;
+    const { bytes } = this;
+    for (let i = 0; i < length; i++) bytes[at + i] = buf[from + i] as number;
+    this.hashes[slot] = this.hash;
+    this.lengths[slot] = length;
+    this.texts[slot] = text;
+  }
+
+  private holds(slot: number, buf: Uint8Array, from: number, length: number): boolean {
+    const at = slot * MAX_SHARED_BYTES;
+    const { bytes } = this;
+    for (let i = 0; i < length; i++) if (bytes[at + i] !== buf[from + i]) return false;
+    return true;
+  }
+
+  private judge(column: number): void {
+    this.state[column] = (this.found[column] as number) * 4 >= LEARNING ? SHARED : UNSHARED;
+  }
+
+  private widen(columns: number): void {
+    const copied = <T extends Uint8Array<ArrayBuffer> | Int32Array<ArrayBuffer>>(wider: T, old: T): T => {
+      wider.set(old);
+      return wider;
+    };
+    this.state = copied(new Uint8Array(columns), this.state);
+    this.seen = copied(new Int32Array(columns), this.seen);
+    this.found = copied(new Int32Array(columns), this.found);
+    this.hashes = copied(new Int32Array(columns * SLOTS), this.hashes);
+    this.lengths = copied(new Int32Array(columns * SLOTS).fill(-1), this.lengths);
+    this.bytes = copied(new Uint8Array(columns * SLOTS * MAX_SHARED_BYTES), this.bytes);
+    while (this.texts.length < columns * SLOTS) this.texts.push('');
+    this.columns = columns;
+  }
+}
