@@ -151,8 +151,6 @@ export class NoteTable {
   private readonly authorNames: string[] = [];
   /** Authors interned while adding; rebuilt from `authorNames` when asked for again. */
   private authorIds: Map<string, number> | undefined = new Map();
-  /** Authors by `stringHash53` of their address (the first one of a hash, if two share it). */
-  private readonly authorByHash = new Map<number, number>();
   /** A ticket's facts (DESIGN §8): status and tag set in its slots, no object per ticket, built when asked for. */
   private readonly ticketName: (string | undefined)[] = [];
   /** Tickets share a few tag sets: one array each, not one per ticket. */
@@ -228,7 +226,6 @@ export class NoteTable {
     this.keys.dropLookups();
     this.tickets.dropLookups();
     this.authorIds = undefined;
-    this.authorByHash.clear();
     this.tagSetIds = undefined;
   }
 
@@ -256,9 +253,9 @@ export class NoteTable {
     this.lineOf.set(index, record.line);
     this.contentOf.set(index, record.content ?? 0);
     if (record.authorEmail !== undefined) {
-      const hash = stringHash53(record.authorEmail);
-      const own = facts & HAS_EMAIL && hash === this.ticketSlots.get(ticket * TICKET_STRIDE + EMAIL_HASH);
-      this.authorOf.set(index, own ? TICKET_CUSTOMER : this.authorId(record.authorEmail, hash) + 1);
+      // Only the row's own customer can be its ticket's: an agent's address is never hashed.
+      const own = record.authorEmail === record.customerEmail && facts & HAS_EMAIL && stringHash53(record.authorEmail) === this.ticketSlots.get(ticket * TICKET_STRIDE + EMAIL_HASH);
+      this.authorOf.set(index, own ? TICKET_CUSTOMER : this.authorId(record.authorEmail) + 1);
     }
     if (record.kind !== undefined && record.kind !== 'note') this.kindOf.set(index, KINDS.indexOf(record.kind));
     facts = this.addTicketFacts(ticket, facts, record);
@@ -279,21 +276,13 @@ export class NoteTable {
     return HAS_EMAIL;
   }
 
-  /**
-   * An author's id, found by the hash the customer check took (the note's address is a new
-   * string every row: a Map keyed by it would hash it again, in the runtime). The name is
-   * compared, so a hash shared by two addresses only sends the second one to the slower Map.
-   */
-  private authorId(email: string, hash: number): number {
-    const byHash = this.authorByHash.get(hash);
-    if (byHash !== undefined && this.authorNames[byHash] === email) return byHash;
+  private authorId(email: string): number {
     this.authorIds ??= new Map(this.authorNames.map((name, i) => [name, i]));
     let id = this.authorIds.get(email);
     if (id === undefined) {
       id = this.authorNames.push(ownCopy(email)) - 1;
       this.authorIds.set(email, id);
     }
-    if (byHash === undefined) this.authorByHash.set(hash, id);
     return id;
   }
 

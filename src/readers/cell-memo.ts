@@ -9,8 +9,8 @@
  * subjects) is not looked at again.
  */
 
-/** Longer cells are never shared: texts, subjects and customers' addresses rarely repeat. */
-const MAX_SHARED_BYTES = 24;
+/** Longer cells are never shared: texts and subjects rarely repeat (an agent's address fits). */
+const MAX_SHARED_BYTES = 48;
 /** Slots per column, a value in the slot of its hash: room for a team of agents and a few tag sets. */
 const SLOTS = 64;
 /** Cells a column is judged on; it is shared from then on if a quarter of them were found. */
