@@ -11,8 +11,8 @@
 
 /** Longer cells are never shared: texts and subjects rarely repeat (an agent's address fits). */
 const MAX_SHARED_BYTES = 48;
-/** Slots per column, a value in the slot of its hash: room for a team of agents and a few tag sets. */
-const SLOTS = 64;
+/** Slots per column, a value in the slot of its hash: room for a team of agents, a few hundred names, some tag sets. */
+const SLOTS = 256;
 /** Cells a column is judged on; it is shared from then on if a quarter of them were found. */
 const LEARNING = 1024;
 const LEARNING_STATE = 0;
@@ -30,6 +30,12 @@ export class CellMemo {
   private hashes = new Int32Array(0);
   /** -1: an empty slot. */
   private lengths = new Int32Array(0);
+  /**
+   * 1: the slot's value was found since a cell last missed there. Such a value is kept once more
+   * (a second chance): an author column mixes agents, who repeat, with customers, who do not,
+   * and a customer's address must not push an agent's out.
+   */
+  private recentlyFound = new Uint8Array(0);
   private bytes = new Uint8Array(0);
   private texts: string[] = [];
   /** The slot `find` last looked in, which `keep` fills. */
@@ -51,6 +57,7 @@ export class CellMemo {
     if (state === LEARNING_STATE && ++(this.seen[column] as number) === LEARNING) this.judge(column);
     if (this.hashes[slot] === hash && this.lengths[slot] === length && this.holds(slot, buf, from, length)) {
       (this.found[column] as number)++;
+      this.recentlyFound[slot] = 1;
       return this.texts[slot];
     }
     this.slot = slot;
@@ -62,6 +69,10 @@ export class CellMemo {
   keep(buf: Uint8Array, from: number, to: number, text: string): void {
     const { slot } = this;
     if (slot < 0) return;
+    if (this.recentlyFound[slot] === 1) {
+      this.recentlyFound[slot] = 0;
+      return;
+    }
     const length = to - from;
     const at = slot * MAX_SHARED_BYTES;
     const { bytes } = this;
@@ -92,6 +103,7 @@ export class CellMemo {
     this.found = copied(new Int32Array(columns), this.found);
     this.hashes = copied(new Int32Array(columns * SLOTS), this.hashes);
     this.lengths = copied(new Int32Array(columns * SLOTS).fill(-1), this.lengths);
+    this.recentlyFound = copied(new Uint8Array(columns * SLOTS), this.recentlyFound);
     this.bytes = copied(new Uint8Array(columns * SLOTS * MAX_SHARED_BYTES), this.bytes);
     while (this.texts.length < columns * SLOTS) this.texts.push('');
     this.columns = columns;
