@@ -33,12 +33,12 @@ export function columnIndex(header: readonly string[], names: ColumnNames): Colu
   return index;
 }
 
-/** Cells in CANONICAL_FIELDS order: what `canonicalCells` gives. */
+/** Cells in CANONICAL_FIELDS order, as `noteFromRow` lays a named row out. */
 const CANONICAL_ORDER: ColumnIndex = columnIndex(CANONICAL_FIELDS, columnNames(undefined));
 
-/** A row named by its columns (JSONL) as cells in CANONICAL_ORDER, for `noteFromCells`. */
-export function canonicalCells(row: Readonly<Record<string, string>>, names: ColumnNames): { cells: (string | undefined)[]; at: ColumnIndex } {
-  return { cells: CANONICAL_FIELDS.map((field) => row[names[field]]), at: CANONICAL_ORDER };
+/** A row named by its columns (JSONL) → SourceNote, as `noteFromCells`. */
+export function noteFromRow(row: Readonly<Record<string, string>>, names: ColumnNames, origin: Origin): SourceNote {
+  return noteFromCells(CANONICAL_FIELDS.map((field) => row[names[field]]), CANONICAL_ORDER, row, origin);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ImportConfig } from '../config/load.ts';
 import type { Origin, Reject } from '../core/reject.ts';
-import { canonicalCells, columnNames, noteFromCells, type ColumnNames } from './canonical-row.ts';
+import { columnNames, noteFromRow, type ColumnNames } from './canonical-row.ts';
 import { exportDirOf, needsInspection, withInspectedAttachments } from './inspect-attachments.ts';
 import { isObject, readJsonRecords, recordReject } from './json-records.ts';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-shape.ts';
@@ -32,8 +32,7 @@ export function readJsonl(source: Source): SourceReader {
           yield { kind: 'reject', reject: tooDeepReject(row, tooDeep, names, origin) };
           continue;
         }
-        const { cells, at } = canonicalCells(row, names);
-        const note = noteFromCells(cells, at, row, origin);
+        const note = noteFromRow(row, names, origin);
         yield { kind: 'note', note: needsInspection(note) ? await withInspectedAttachments(note, exportDir) : note };
       }
     },
