@@ -25,8 +25,8 @@ export class TagReader {
   private lastTags: readonly string[] = NO_TAGS;
   private readonly cells = new Map<string, readonly string[] | FieldProblem>();
   /**
-   * The last few distinct cells, found by comparing text: each row's cell is a new string, and
-   * a Map must hash it first (a call into the runtime, a tenth of mapping §8's columns).
+   * The last few distinct cells, found by comparing text: a row's cell may be a new string, which
+   * a Map must hash first, in the runtime (about 0.1 s over a million rows).
    */
   private readonly recentCells: string[] = [];
   private readonly recentTags: (readonly string[] | FieldProblem)[] = [];

@@ -62,7 +62,7 @@ export type Fields = Readonly<Record<string, string>>;
 
 /**
  * A row whose cells are named only when asked (a reject, the spool). Naming every CSV row, an
- * object with a property per column, was a fifth of reading a million rows with DESIGN §8's
+ * object with a property per column, cost about a tenth of reading a million rows, more the more
  * columns, and `plan` never asks for an accepted row's fields.
  */
 export abstract class LaterFields {
