@@ -10,6 +10,7 @@
  */
 
 import { CellMemo } from './cell-memo.ts';
+import { RowTwins } from './row-twins.ts';
 
 /** A record as split: its values and the line it starts on. */
 export interface SplitRecord {
@@ -58,6 +59,7 @@ export class FastCsvSplitter {
   private fields = 0;
   private high = 0;
   private readonly memo = new CellMemo();
+  private readonly twins = new RowTwins();
 
   private constructor(
     delimiter: string,
@@ -245,8 +247,14 @@ export class FastCsvSplitter {
     const whole = this.oneByte();
     const start = bounds[0] as number;
     const text = whole ? buf.toString('latin1', start, bounds[fields * 2 - 1]) : '';
-    const { memo } = this;
+    const { memo, twins } = this;
+    if (twins.learning) twins.learn(buf, bounds, fields);
     for (let i = 0; i < fields; i++) {
+      const twin = twins.twinOf(i, buf, bounds);
+      if (twin >= 0) {
+        values[i] = values[twin] as string;
+        continue;
+      }
       const from = bounds[i * 2] as number;
       const to = bounds[i * 2 + 1] as number;
       let value = memo.find(i, buf, from, to);
