@@ -9,6 +9,8 @@
  * record and hands its bytes, and the rest of the file, to csv-parse, whose rules then apply.
  */
 
+import { isAscii } from 'node:buffer';
+import { ByteCursor } from './byte-cursor.ts';
 import { CellMemo } from './cell-memo.ts';
 import { RowTwins } from './row-twins.ts';
 
@@ -59,6 +61,11 @@ export class FastCsvSplitter {
   private fields = 0;
   private high = 0;
   private readonly memo = new CellMemo();
+  /** Where the next quote, line end and delimiter are, for the scan of one-byte text (see `oneByteRecord`). */
+  private readonly quotes = new ByteCursor(QUOTE);
+  private readonly lfs = new ByteCursor(LF);
+  private readonly crs = new ByteCursor(CR);
+  private readonly delimiters: ByteCursor;
   private readonly twins = new RowTwins();
 
   private constructor(
@@ -67,6 +74,7 @@ export class FastCsvSplitter {
     public encoding: FastEncoding,
   ) {
     this.delimiter = delimiter.charCodeAt(0);
+    this.delimiters = new ByteCursor(this.delimiter);
   }
 
   /** A splitter for these settings, or undefined when csv-parse must read the whole file (UTF-16, a delimiter that is no ASCII byte). */
@@ -132,6 +140,10 @@ export class FastCsvSplitter {
   private split(buf: Buffer, final: boolean): Split {
     const records: SplitRecord[] = [];
     const len = buf.length;
+    // Nearly every chunk of an export is ASCII (a latin1 one always reads a byte a letter): its
+    // records are scanned by searching for the bytes that matter, not by looking at every byte.
+    const oneByte = this.encoding === 'latin1' || isAscii(buf);
+    if (oneByte) for (const cursor of [this.quotes, this.lfs, this.crs, this.delimiters]) cursor.reset(buf);
     let pos = 0;
     while (pos < len) {
       const first = buf[pos];
@@ -146,7 +158,7 @@ export class FastCsvSplitter {
         pos += 2;
         continue;
       }
-      const next = this.record(buf, pos, final);
+      const next = oneByte ? this.oneByteRecord(buf, pos, final) : this.record(buf, pos, final);
       if (next === UNUSUAL) return { records, handover: buf.subarray(pos) };
       if (next === MORE) {
         const rest = buf.subarray(pos);
@@ -216,6 +228,65 @@ export class FastCsvSplitter {
       }
       return UNUSUAL;
     }
+  }
+
+  /**
+   * `record` for one-byte text, by the cursors: one native search per quote, line end and
+   * delimiter instead of four comparisons per byte (a third of reading a plain export went into
+   * that loop). A record ends where `record` would end it, for the same reasons.
+   */
+  private oneByteRecord(buf: Buffer, pos: number, final: boolean): number {
+    const len = buf.length;
+    let p = pos;
+    this.high = 0;
+    this.breaks = 0;
+    this.fields = 0;
+    for (;;) {
+      if (buf[p] === QUOTE) {
+        let q = p + 1;
+        let escaped = false;
+        for (;;) {
+          q = buf.indexOf(QUOTE, q);
+          if (q < 0) return final ? UNUSUAL : MORE;
+          if (q + 1 >= len && !final) return MORE;
+          if (buf[q + 1] !== QUOTE) break;
+          escaped = true;
+          q += 2;
+        }
+        if (this.lineEnd(p) < q) this.countBreaks(buf, p + 1, q);
+        this.field(p + 1, q, escaped);
+        p = q + 1;
+      } else {
+        const q = Math.min(this.delimiters.from(p), this.lineEnd(p));
+        if (this.quotes.from(p) < q) return UNUSUAL;
+        if (q >= len && !final) return MORE;
+        this.field(p, q, false);
+        p = q;
+      }
+      if (p >= len) return len;
+      const c = buf[p];
+      if (c === this.delimiter) {
+        p++;
+        continue;
+      }
+      if (c === LF) return p + 1;
+      if (c === CR) {
+        if (p + 1 >= len) return final ? UNUSUAL : MORE;
+        return buf[p + 1] === LF ? p + 2 : UNUSUAL;
+      }
+      return UNUSUAL;
+    }
+  }
+
+  /** The first LF or CR at or after `p`. */
+  private lineEnd(p: number): number {
+    return Math.min(this.lfs.from(p), this.crs.from(p));
+  }
+
+  /** Line breaks inside a quoted field's bytes [from, to): LF, CR, or CRLF once (counted at its LF). */
+  private countBreaks(buf: Buffer, from: number, to: number): void {
+    for (let at = this.lfs.from(from); at < to; at = this.lfs.from(at + 1)) this.breaks++;
+    for (let at = this.crs.from(from); at < to; at = this.crs.from(at + 1)) if (buf[at + 1] !== LF) this.breaks++;
   }
 
   private field(from: number, to: number, escaped: boolean): void {

@@ -48,6 +48,18 @@ const PLAIN = [
   'ticket,id,text,more\n1,"q ""a""",,"x"\n2,"",é plain,"z ""b"""\n',
 ];
 
+/** Files the fast splitter hands over to csv-parse: what, the text, the records read before, the bytes handed over, their line. */
+const HANDED_OVER: [string, string, string[], string, number][] = [
+  ['a quote inside an unquoted field', 'a,b\n1,2\n3,say "hi"\n4,5\n', ['a', '1'], '3,say "hi"\n4,5\n', 3],
+  ['text after a closing quote', 'a,b\n1,2\n"x"y,2\n', ['a', '1'], '"x"y,2\n', 3],
+  ['a bare CR line end', 'a,b\n"q\nq",2\n3,4\r5,6\n', ['a', 'q\nq'], '3,4\r5,6\n', 4],
+  ['a quote never closed', 'a,b\n1,2\n3,"open\n4,5\n', ['a', '1'], '3,"open\n4,5\n', 3],
+  ['a CR as the very last byte', 'a,b\n1,2\r', ['a'], '1,2\r', 2],
+];
+
+/** Line breaks inside quoted fields and empty lines, CRLF, LF and a bare CR inside a field. */
+const LINES = 'h1,h2\r\n"a\r\nb",1\r\n\r\nc,"d\ne\rf"\nlast,2\n';
+
 describe('fast CSV splitter', () => {
   it.each(PLAIN.map((text) => [JSON.stringify(text).slice(0, 60), text]))('reads %s as csv-parse does', (_name, text) => {
     const out = whole(text);
@@ -65,7 +77,7 @@ describe('fast CSV splitter', () => {
   });
 
   it('numbers each record by its first line, counting line breaks inside quoted fields and empty lines', () => {
-    const out = whole('h1,h2\r\n"a\r\nb",1\r\n\r\nc,"d\ne\rf"\nlast,2\n');
+    const out = whole(LINES);
     expect(out.records.map((r) => [r.values[0], r.line])).toEqual([
       ['h1', 1],
       ['a\r\nb', 2],
@@ -87,17 +99,23 @@ describe('fast CSV splitter', () => {
     expect(out.records.map((r) => r.values)).toEqual([['text'], ['Crème']]);
   });
 
-  it.each([
-    ['a quote inside an unquoted field', 'a,b\n1,2\n3,say "hi"\n4,5\n', ['a', '1'], '3,say "hi"\n4,5\n', 3],
-    ['text after a closing quote', 'a,b\n1,2\n"x"y,2\n', ['a', '1'], '"x"y,2\n', 3],
-    ['a bare CR line end', 'a,b\n"q\nq",2\n3,4\r5,6\n', ['a', 'q\nq'], '3,4\r5,6\n', 4],
-    ['a quote never closed', 'a,b\n1,2\n3,"open\n4,5\n', ['a', '1'], '3,"open\n4,5\n', 3],
-    ['a CR as the very last byte', 'a,b\n1,2\r', ['a'], '1,2\r', 2],
-  ])('hands %s to csv-parse from that record on, with its line', (_name, text, firstValues, handover, line) => {
+  it.each(HANDED_OVER)('hands %s to csv-parse from that record on, with its line', (_name, text, firstValues, handover, line) => {
     const out = whole(text);
     expect(out.records.map((r) => r.values[0])).toEqual(firstValues);
     expect(out.handover).toBe(handover);
     expect(out.handoverLine).toBe(line);
+  });
+
+  // An ASCII chunk is scanned by searching for the bytes that matter; one with a byte beyond
+  // ASCII (here a first line "é") byte by byte. Both must end every record at the same place.
+  const ASCII_TRAPS = [...PLAIN.filter((text) => /^[\x01-\x7f]*$/.test(text)), ...HANDED_OVER.map(([, text]) => text), LINES];
+  it.each(ASCII_TRAPS.map((text) => [JSON.stringify(text).slice(0, 60), text]))('scans %s to the same records, lines and handover in an ASCII chunk as in another', (_name, text) => {
+    const ascii = whole(text);
+    const mixed = whole(`é\n${text}`);
+    expect(mixed.records[0]?.values).toEqual(['é']);
+    expect(mixed.records.slice(1)).toEqual(ascii.records.map((r) => ({ ...r, line: r.line + 1 })));
+    expect(mixed.handover).toBe(ascii.handover);
+    expect(mixed.handoverLine).toBe(ascii.handoverLine === undefined ? undefined : ascii.handoverLine + 1);
   });
 
   it('hands a UTF-16 file over whole, byte order mark included', () => {
