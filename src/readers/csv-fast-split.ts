@@ -85,13 +85,14 @@ export class FastCsvSplitter {
     return new FastCsvSplitter(delimiter, encoding);
   }
 
-  /** The complete records of what has been written so far. */
+  /**
+   * The complete records of what has been written so far. Nothing of `chunk` is kept after the
+   * call (the reader reuses its buffer, see FileChunks): a record begun and a handover are copies.
+   */
   write(chunk: Buffer): Split {
-    if (this.carry === undefined) return this.splitStart(chunk);
-    const joined = this.join(this.carry, chunk);
+    const carried = this.carry;
     this.carry = undefined;
-    const split = this.splitStart(joined);
-    // The joined bytes are overwritten by the next write: what outlives this call is copied.
+    const split = this.splitStart(carried === undefined ? chunk : this.join(carried, chunk));
     if (this.carry !== undefined) this.carry = Buffer.from(this.carry);
     return split.handover === undefined ? split : { records: split.records, handover: Buffer.from(split.handover) };
   }

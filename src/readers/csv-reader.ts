@@ -1,4 +1,3 @@
-import type { ReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Parser, type CsvError, type Options } from 'csv-parse';
 import type { ImportConfig } from '../config/load.ts';
@@ -8,7 +7,8 @@ import { columnNames, missingRequiredColumns, noteFromCells, type ColumnNames } 
 import { FastCsvSplitter, type SplitRecord } from './csv-fast-split.ts';
 import { CsvHeader } from './csv-header.ts';
 import { CsvLineTracker } from './csv-lines.ts';
-import { openInput, readFailure } from './input-file.ts';
+import type { FileChunks } from './file-chunks.ts';
+import { openChunks, readFailure } from './input-file.ts';
 import { exportDirOf, needsInspection, withInspectedAttachments } from './inspect-attachments.ts';
 import type { SourceItem, SourceReader } from './source-note.ts';
 
@@ -43,7 +43,7 @@ class CsvItems implements AsyncIterator<SourceItem> {
   private readonly file: string;
   private readonly names: ColumnNames;
   private readonly exportDir: string;
-  private readonly input: ReadStream;
+  private readonly input: FileChunks;
   private readonly entries: AsyncGenerator<readonly CsvEntry[]>;
   private header: CsvHeader | undefined;
   private batch: readonly CsvEntry[] = [];
@@ -53,7 +53,7 @@ class CsvItems implements AsyncIterator<SourceItem> {
   constructor(source: Source, splitting: CsvSplitting) {
     this.file = source.path;
     this.names = columnNames(source.columns);
-    this.input = openInput(this.file, 'source.path');
+    this.input = openChunks(this.file, 'source.path');
     this.exportDir = exportDirOf(this.file);
     this.entries = csvEntries(this.input, source, splitting);
   }
@@ -124,7 +124,7 @@ class CsvItems implements AsyncIterator<SourceItem> {
     this.batch = [];
     // Whatever the splitters meet after the reader is closed (the destroyed input) concerns no one.
     this.entries.return(undefined).catch(() => undefined);
-    this.input.destroy();
+    this.input.return().catch(() => undefined);
   }
 }
 
@@ -132,8 +132,7 @@ class CsvItems implements AsyncIterator<SourceItem> {
  * The file's records, a batch per chunk read. The fast splitter reads while the file is plain
  * (nearly every export); from the first record it leaves alone, csv-parse reads the rest.
  */
-async function* csvEntries(input: ReadStream, source: Source, splitting: CsvSplitting): AsyncGenerator<readonly CsvEntry[]> {
-  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+async function* csvEntries(chunks: FileChunks, source: Source, splitting: CsvSplitting): AsyncGenerator<readonly CsvEntry[]> {
   const splitter = splitting === 'csv-parse' ? undefined : FastCsvSplitter.for(source.encoding ?? 'utf8', source.delimiter ?? ',');
   if (splitter === undefined) {
     yield* parsedEntries(chunks, undefined, source, { line: 1, encoding: source.encoding ?? 'utf8', fromStart: true });
@@ -200,12 +199,13 @@ async function* parsedEntries(chunks: AsyncIterator<Buffer>, first: Buffer | und
   }
 }
 
+/** `first`, then copies of the file's next chunks: csv-parse keeps pieces of them, and the chunks' buffers are reused. */
 async function* rest(first: Buffer | undefined, chunks: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   if (first !== undefined) yield first;
   for (;;) {
     const next = await chunks.next();
     if (next.done === true) return;
-    yield next.value;
+    yield Buffer.from(next.value);
   }
 }
 

@@ -1,5 +1,6 @@
 import { constants, accessSync, createReadStream, statSync, type ReadStream } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
+import { FileChunks } from './file-chunks.ts';
 
 /**
  * Fails fast, before any pipeline starts, when an input file cannot be read: a missing or
@@ -19,6 +20,12 @@ export function assertReadableFile(path: string, key: string): void {
 export function openInput(path: string, key: string): ReadStream {
   assertReadableFile(path, key);
   return createReadStream(path, { highWaterMark: 256 * 1024 });
+}
+
+/** The file's bytes in reused buffers (see FileChunks), for readers that copy what they keep; checked as `openInput`. */
+export function openChunks(path: string, key: string): FileChunks {
+  assertReadableFile(path, key);
+  return new FileChunks(path);
 }
 
 /** Wraps an I/O error met mid-file so the CLI reports it like any other unreadable input. */

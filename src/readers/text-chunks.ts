@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { openInput, readFailure } from './input-file.ts';
+import { openChunks, readFailure } from './input-file.ts';
 
 export type TextEncoding = 'utf8' | 'utf16le' | 'latin1';
 
@@ -15,11 +15,12 @@ const DECODE_BYTES = 32 * 1024;
  * character split across two chunks, so multi-byte text survives any chunk boundary.
  */
 export async function* textChunks(path: string, encoding: TextEncoding, key: string): AsyncGenerator<string> {
-  const input = openInput(path, key);
+  // The decoder copies what it holds back of a chunk (a character cut in two): buffers can be reused.
+  const input = openChunks(path, key);
   const decoder = new StringDecoder(encoding);
   let first = true;
   try {
-    for await (const bytes of input as AsyncIterable<Buffer>) {
+    for await (const bytes of input) {
       for (let at = 0; at < bytes.length; at += DECODE_BYTES) {
         let text = decoder.write(bytes.subarray(at, at + DECODE_BYTES));
         if (first && text.length > 0) {
@@ -34,6 +35,6 @@ export async function* textChunks(path: string, encoding: TextEncoding, key: str
   } catch (error) {
     throw readFailure(error, path, key);
   } finally {
-    input.destroy();
+    await input.return();
   }
 }

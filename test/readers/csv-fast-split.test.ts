@@ -77,6 +77,38 @@ describe('fast CSV splitter', () => {
     expect(splitParts([...bytes].map((byte) => Buffer.from([byte])))).toEqual(expected);
   });
 
+  it.each(PLAIN.map((text) => [JSON.stringify(text).slice(0, 60), text]))('keeps nothing of a chunk after write: %s reads the same from one buffer refilled at once', (_name, text) => {
+    // The reader reuses its buffers (FileChunks): a record carried over and a handover must be copies.
+    const bytes = Buffer.from(text);
+    for (const size of [1, 2, 3, 7, 16]) {
+      const splitter = FastCsvSplitter.for('utf8', ',');
+      const buffer = Buffer.alloc(size);
+      const values: string[][] = [];
+      for (let at = 0; at < bytes.length; at += size) {
+        const split = splitter?.write(buffer.subarray(0, bytes.copy(buffer, 0, at, at + size)));
+        buffer.fill('"');
+        values.push(...(split?.records.map((r) => r.values) ?? []));
+      }
+      values.push(...(splitter?.end().records.map((r) => r.values) ?? []));
+      expect(values).toEqual(csvParseValues(text));
+    }
+  });
+
+  it.each(HANDED_OVER)('hands %s over as a copy of its bytes, untouched when the chunk buffer is refilled', (_name, text) => {
+    const bytes = Buffer.from(text);
+    const size = bytes.length - 2;
+    const parts = [bytes.subarray(0, size), bytes.subarray(size)];
+    const buffer = Buffer.alloc(size);
+    const splitter = FastCsvSplitter.for('utf8', ',');
+    const splits = parts.map((part) => {
+      const split = splitter?.write(buffer.subarray(0, part.copy(buffer)));
+      buffer.fill('x');
+      return split;
+    });
+    const given = [...splits, splitter?.end()].find((split) => split?.handover !== undefined)?.handover;
+    expect(given?.toString('latin1')).toBe(splitParts(parts).handover);
+  });
+
   it('numbers each record by its first line, counting line breaks inside quoted fields and empty lines', () => {
     const out = whole(LINES);
     expect(out.records.map((r) => [r.values[0], r.line])).toEqual([
