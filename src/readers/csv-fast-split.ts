@@ -43,6 +43,8 @@ export const FAST_RECORD_BYTES = 1024 * 1024;
 /** What a record scan came to: the position after it, or why it stopped. */
 const MORE = -1;
 const UNUSUAL = -2;
+/** A delimiter ends the field: another follows. */
+const FIELD_FOLLOWS = -3;
 
 export class FastCsvSplitter {
   /** Line on which the next record starts (line breaks inside quoted fields counted). */
@@ -216,18 +218,9 @@ export class FastCsvSplitter {
         p = q;
       }
       this.high = high;
-      if (p >= len) return len;
-      const c = buf[p];
-      if (c === delimiter) {
-        p++;
-        continue;
-      }
-      if (c === LF) return p + 1;
-      if (c === CR) {
-        if (p + 1 >= len) return final ? UNUSUAL : MORE;
-        return buf[p + 1] === LF ? p + 2 : UNUSUAL;
-      }
-      return UNUSUAL;
+      const end = this.fieldEnd(buf, p, final);
+      if (end !== FIELD_FOLLOWS) return end;
+      p++;
     }
   }
 
@@ -264,19 +257,24 @@ export class FastCsvSplitter {
         this.field(p, q, false);
         p = q;
       }
-      if (p >= len) return len;
-      const c = buf[p];
-      if (c === this.delimiter) {
-        p++;
-        continue;
-      }
-      if (c === LF) return p + 1;
-      if (c === CR) {
-        if (p + 1 >= len) return final ? UNUSUAL : MORE;
-        return buf[p + 1] === LF ? p + 2 : UNUSUAL;
-      }
-      return UNUSUAL;
+      const end = this.fieldEnd(buf, p, final);
+      if (end !== FIELD_FOLLOWS) return end;
+      p++;
     }
+  }
+
+  /** What follows a field that ends at `p`: FIELD_FOLLOWS after a delimiter, else the record's end, MORE or UNUSUAL. */
+  private fieldEnd(buf: Buffer, p: number, final: boolean): number {
+    const len = buf.length;
+    if (p >= len) return len;
+    const c = buf[p];
+    if (c === this.delimiter) return FIELD_FOLLOWS;
+    if (c === LF) return p + 1;
+    if (c === CR) {
+      if (p + 1 >= len) return final ? UNUSUAL : MORE;
+      return buf[p + 1] === LF ? p + 2 : UNUSUAL;
+    }
+    return UNUSUAL;
   }
 
   /** The first LF or CR at or after `p`. */
