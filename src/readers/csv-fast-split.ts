@@ -240,8 +240,8 @@ export class FastCsvSplitter {
         let q = p + 1;
         let escaped = false;
         for (;;) {
-          q = buf.indexOf(QUOTE, q);
-          if (q < 0) return final ? UNUSUAL : MORE;
+          q = this.quotes.from(q);
+          if (q >= len) return final ? UNUSUAL : MORE;
           if (q + 1 >= len && !final) return MORE;
           if (buf[q + 1] !== QUOTE) break;
           escaped = true;
