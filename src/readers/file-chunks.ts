@@ -34,6 +34,8 @@ export class FileChunks implements AsyncIterableIterator<Buffer> {
     if (this.closed !== undefined) return { done: true, value: undefined };
     const handle = await this.handle;
     const bytes = await (this.pending ?? this.read(handle));
+    // Closed while the read was under way (the reader stopped): no read ahead on a closed file.
+    if (this.closed !== undefined) return { done: true, value: undefined };
     if (bytes === 0) {
       await this.close();
       return { done: true, value: undefined };

@@ -1,6 +1,6 @@
 import { constants, accessSync, createReadStream, statSync, type ReadStream } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
-import { FileChunks } from './file-chunks.ts';
+import { CHUNK_BYTES, FileChunks } from './file-chunks.ts';
 
 /**
  * Fails fast, before any pipeline starts, when an input file cannot be read: a missing or
@@ -19,7 +19,7 @@ export function assertReadableFile(path: string, key: string): void {
 /** A byte stream of the file; a read error later on (disk, permissions changed) also becomes a ConfigError. */
 export function openInput(path: string, key: string): ReadStream {
   assertReadableFile(path, key);
-  return createReadStream(path, { highWaterMark: 256 * 1024 });
+  return createReadStream(path, { highWaterMark: CHUNK_BYTES });
 }
 
 /** The file's bytes in reused buffers (see FileChunks), for readers that copy what they keep; checked as `openInput`. */
