@@ -7,7 +7,7 @@ import { remoteLinksOf, type RemoteState } from '../mapper/remote-attachments.ts
 import { parseAttachmentList } from '../readers/attachment-list.ts';
 import { openReader } from '../readers/index.ts';
 import type { SourceAttachment, SourceNote } from '../readers/source-note.ts';
-import { AttachmentFetcher } from './fetcher.ts';
+import type { AttachmentFetcher } from './fetcher.ts';
 import { shortLink } from './rules.ts';
 import { AttachmentStore, type FailureReason } from './store.ts';
 
@@ -70,6 +70,8 @@ export async function fetchAttachments(config: ImportConfig, options: FetchOptio
   let made: AttachmentFetcher | undefined;
   const fetcherNow = async (): Promise<AttachmentFetcher> => {
     if (made !== undefined) return made;
+    // Loaded here: undici costs 20 MB of RSS, which a plan or a run with every file stored never needs.
+    const { AttachmentFetcher } = await import('./fetcher.ts');
     made = new AttachmentFetcher(store, {
       hosts: settings.hosts,
       authorization: authorizationOf(settings.authEnv, options.env ?? process.env),
