@@ -4,6 +4,7 @@ import { ChunkedColumn } from '../core/chunked-column.ts';
 import { KeySet } from '../core/key-set.ts';
 import { ownCopy } from '../core/own-copy.ts';
 import { stringHash53 } from '../core/string-hash.ts';
+import { TextColumn } from '../core/text-column.ts';
 import { WideColumn } from '../core/wide-column.ts';
 
 /**
@@ -130,9 +131,8 @@ export class NoteTable {
    * time `plan` spent on DESIGN §8's columns). The strings are read only when first set.
    */
   private readonly ticketSlots = new ChunkedColumn(f64);
-  /** Per-ticket arrays are dense, a value (or undefined) for every ticket: a hole would turn one into a dictionary. */
-  private readonly ticketEmail: (string | undefined)[] = [];
-  private readonly ticketSubject: (string | undefined)[] = [];
+  private readonly ticketEmail = new TextColumn();
+  private readonly ticketSubject = new TextColumn();
   private readonly ticketOf = new ChunkedColumn(i32);
   private readonly conversationOf = new WideColumn();
   private readonly epochOf = new WideColumn();
@@ -152,7 +152,7 @@ export class NoteTable {
   /** Authors interned while adding; rebuilt from `authorNames` when asked for again. */
   private authorIds: Map<string, number> | undefined = new Map();
   /** A ticket's facts (DESIGN §8): status and tag set in its slots, no object per ticket, built when asked for. */
-  private readonly ticketName: (string | undefined)[] = [];
+  private readonly ticketName = new TextColumn();
   /** Tickets share a few tag sets: one array each, not one per ticket. */
   private readonly tagSets: (readonly string[])[] = [];
   /** Tag sets interned while adding, by their tags joined; rebuilt from `tagSets` when asked for again. */
@@ -164,7 +164,6 @@ export class NoteTable {
     table.keys = KeySet.fromColumns(c.keys);
     table.tickets = KeySet.fromColumns(c.ticketNames);
     for (let t = 0; t < table.tickets.size; t++) {
-      table.openTicket();
       table.setTicketFacts(t, c.ticketEmail[t] ?? undefined, c.ticketSubject[t] ?? undefined, c.ticketFacts[t]);
     }
     table.ticketOf.adopt(c.ticketOf);
@@ -188,8 +187,8 @@ export class NoteTable {
     return {
       keys: this.keys.columns(),
       ticketNames: this.tickets.columns(),
-      ticketEmail: this.ticketEmail.map((e) => e ?? null),
-      ticketSubject: this.ticketSubject.map((s) => s ?? null),
+      ticketEmail: Array.from({ length: this.tickets.size }, (_, t) => this.ticketEmail.get(t) ?? null),
+      ticketSubject: Array.from({ length: this.tickets.size }, (_, t) => this.ticketSubject.get(t) ?? null),
       ticketOf: this.ticketOf.pieces(n),
       conversationOf: this.conversationOf.pieces(n),
       conversationAside: this.conversationOf.asideEntries(),
@@ -234,13 +233,12 @@ export class NoteTable {
     const index = this.keys.size;
     if (this.keys.add(record.key) !== index) throw new Error(`note key ${record.key} is already in the table`);
     const ticket = this.tickets.add(record.ticket);
-    if (ticket === this.ticketEmail.length) this.openTicket();
     const was = this.ticketSlots.get(ticket * TICKET_STRIDE + FACTS);
     let facts = was;
     // A ticket's customer and subject are the first non-empty ones its notes carry.
-    if (!(facts & HAS_EMAIL) && record.customerEmail) facts += this.setTicketEmail(ticket, ownCopy(record.customerEmail));
+    if (!(facts & HAS_EMAIL) && record.customerEmail) facts += this.setTicketEmail(ticket, record.customerEmail);
     if (!(facts & HAS_SUBJECT) && record.subject) {
-      this.ticketSubject[ticket] = ownCopy(record.subject);
+      this.ticketSubject.set(ticket, record.subject);
       facts += HAS_SUBJECT;
     }
     this.ticketOf.set(index, ticket);
@@ -263,15 +261,9 @@ export class NoteTable {
     return index;
   }
 
-  private openTicket(): void {
-    this.ticketEmail.push(undefined);
-    this.ticketSubject.push(undefined);
-    this.ticketName.push(undefined);
-  }
-
   /** Sets a ticket's e-mail and its hash; what it adds to the ticket's facts. */
   private setTicketEmail(ticket: number, email: string): number {
-    this.ticketEmail[ticket] = email;
+    this.ticketEmail.set(ticket, email);
     this.ticketSlots.set(ticket * TICKET_STRIDE + EMAIL_HASH, stringHash53(email));
     return HAS_EMAIL;
   }
@@ -302,7 +294,7 @@ export class NoteTable {
     }
     if (record.ticketStatus !== undefined && statusOf(facts) === 0) facts += (STATUS_CODES.indexOf(record.ticketStatus) + 1) * STATUS_UNIT;
     if (record.customerName !== undefined && !(facts & HAS_NAME)) {
-      this.ticketName[ticket] = ownCopy(record.customerName);
+      this.ticketName.set(ticket, record.customerName);
       facts += HAS_NAME;
     }
     return facts;
@@ -312,13 +304,13 @@ export class NoteTable {
     let facts = 0;
     if (email !== undefined) facts += this.setTicketEmail(ticket, email);
     if (subject !== undefined) {
-      this.ticketSubject[ticket] = subject;
+      this.ticketSubject.set(ticket, subject);
       facts += HAS_SUBJECT;
     }
     if (saved?.tags !== undefined) facts += (this.tagSetId(saved.tags) + 1) * TAGS_UNIT;
     if (saved?.status !== undefined) facts += (STATUS_CODES.indexOf(saved.status) + 1) * STATUS_UNIT;
     if (saved?.customerName !== undefined) {
-      this.ticketName[ticket] = saved.customerName;
+      this.ticketName.set(ticket, saved.customerName);
       facts += HAS_NAME;
     }
     this.ticketSlots.set(ticket * TICKET_STRIDE + FACTS, facts);
@@ -329,7 +321,7 @@ export class NoteTable {
     const set = tagSetOf(facts);
     const tags = set === 0 ? undefined : this.tagSets[set - 1];
     const status = STATUS_CODES[statusOf(facts) - 1];
-    const customerName = this.ticketName[ticket];
+    const customerName = this.ticketName.get(ticket);
     if (tags === undefined && status === undefined && customerName === undefined) return undefined;
     return { ...(tags === undefined ? {} : { tags }), ...(status === undefined ? {} : { status }), ...(customerName === undefined ? {} : { customerName }) };
   }
@@ -392,10 +384,13 @@ export class NoteTable {
   noteOf(key: string): number {
     return this.keys.idOf(key);
   }
+  hasCustomerEmail(i: number): boolean {
+    return this.ticketEmail.has(this.ticketNumber(i));
+  }
   customerEmail(i: number): string | undefined {
-    return this.ticketEmail[this.ticketNumber(i)];
+    return this.ticketEmail.get(this.ticketNumber(i));
   }
   subject(i: number): string | undefined {
-    return this.ticketSubject[this.ticketNumber(i)];
+    return this.ticketSubject.get(this.ticketNumber(i));
   }
 }

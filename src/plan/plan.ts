@@ -72,6 +72,10 @@ export interface LaneList extends Iterable<Lane> {
   at(index: number): Lane | undefined;
   /** How many notes lane `index` has, without making the Lane. */
   noteCount(index: number): number;
+  /** Whether lane `index` goes into an existing conversation, without making the Lane. */
+  isExisting(index: number): boolean;
+  /** How many steps lane `index` has as planned, without planning it again. */
+  stepCount(index: number): number;
 }
 
 export interface Plan {
