@@ -367,12 +367,20 @@ export class NoteTable {
   }
   /** Who wrote the note (lower-cased email), if the export says. */
   author(i: number): string | undefined {
-    const id = this.authorOf.get(i);
-    if (id === TICKET_CUSTOMER) return this.customerEmail(i);
-    return id === 0 ? undefined : this.authorNames[id - 1];
+    const ref = this.authorRef(i);
+    return ref === 0 ? undefined : this.authorByRef(ref);
   }
-  hasAuthor(i: number): boolean {
-    return this.authorOf.get(i) !== 0;
+  /**
+   * The note's author as a number, for counting notes by author without a string per note:
+   * 0 none, −1 − ticket number for its ticket's customer, else an agent's id + 1.
+   */
+  authorRef(i: number): number {
+    const id = this.authorOf.get(i);
+    return id === TICKET_CUSTOMER ? -1 - this.ticketNumber(i) : id;
+  }
+  /** The author an `authorRef` other than 0 stands for. */
+  authorByRef(ref: number): string | undefined {
+    return ref < 0 ? this.ticketEmail.get(-1 - ref) : this.authorNames[ref - 1];
   }
   kind(i: number): MessageKind {
     return KINDS[this.kindOf.get(i)] ?? 'note';
