@@ -26,7 +26,9 @@ export interface AuthorsSummary {
 export function summariseAuthors(table: NoteTable, directory: UserDirectory, native: boolean, include: (note: number) => boolean): AuthorsSummary {
   // Counted by the table's number for each author, then named: a customer's address is kept as
   // bytes by ticket, and decoding and hashing one per note was half a second over a million.
-  const byRef = new Map<number, number>();
+  // Customers by ticket in a typed array: a Map of 100k tickets cost a cache miss per note.
+  const byTicket = new Int32Array(table.ticketCount);
+  const byAgent = new Map<number, number>();
   const threads = { note: 0, customer: 0, reply: 0 };
   let notesWithoutAuthor = 0;
   for (let note = 0; note < table.size; note++) {
@@ -35,13 +37,19 @@ export function summariseAuthors(table: NoteTable, directory: UserDirectory, nat
     threads[native ? kind : 'note']++;
     const ref = table.authorRef(note);
     if (ref === 0) notesWithoutAuthor++;
-    else if (kind !== 'customer') byRef.set(ref, (byRef.get(ref) ?? 0) + 1);
+    else if (kind === 'customer') continue;
+    else if (ref < 0) byTicket[-1 - ref] = (byTicket[-1 - ref] ?? 0) + 1;
+    else byAgent.set(ref, (byAgent.get(ref) ?? 0) + 1);
   }
   const counts = new Map<string, number>();
-  for (const [ref, notes] of byRef) {
+  const count = (ref: number, notes: number): void => {
     const email = table.authorByRef(ref);
     if (email !== undefined) counts.set(email, (counts.get(email) ?? 0) + notes);
-  }
+  };
+  byTicket.forEach((notes, ticket) => {
+    if (notes > 0) count(-1 - ticket, notes);
+  });
+  for (const [ref, notes] of byAgent) count(ref, notes);
   let notesWithUser = 0;
   const authors = [...counts].map(([email, notes]): AuthorLine => {
     const user = directory.userOf(email);

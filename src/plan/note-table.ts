@@ -212,6 +212,11 @@ export class NoteTable {
     return this.keys.size;
   }
 
+  /** Tickets seen: `ticketNumber` is below it. */
+  get ticketCount(): number {
+    return this.tickets.size;
+  }
+
   /** Whether a note with this key is in the table (the mapper's duplicate check). */
   hasKey(key: string): boolean {
     return this.keys.has(key);
