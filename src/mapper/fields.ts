@@ -28,9 +28,32 @@ export function emailAddress(raw: string): string | FieldProblem {
  * An author's address, lower-cased: users are matched on it case-insensitively (DESIGN §8).
  * Not an address → none, not a reject: the author is then unmatched, the note still lands.
  */
-export function authorAddress(raw: string): string | undefined {
+function authorAddress(raw: string): string | undefined {
   const text = lowerCase(raw.trim());
   return EMAIL.test(text) ? text : undefined;
+}
+
+/** Distinct author cells remembered; an export with more starts over. */
+const MAX_AUTHORS = 4096;
+
+/**
+ * `authorAddress`, remembered by cell: a team of agents writes most replies, and the reader
+ * shares a repeated cell's string, so the Map finds it by a hash it has already (a trim and two
+ * regular expressions per reply before).
+ */
+export class AuthorAddresses {
+  /** null: not an address. */
+  private readonly known = new Map<string, string | null>();
+
+  of(raw: string): string | undefined {
+    let address = this.known.get(raw);
+    if (address === undefined) {
+      if (this.known.size >= MAX_AUTHORS) this.known.clear();
+      address = authorAddress(raw) ?? null;
+      this.known.set(raw, address);
+    }
+    return address ?? undefined;
+  }
 }
 
 /** Upper-case ASCII, or anything beyond ASCII (which toLowerCase must judge). */

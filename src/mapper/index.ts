@@ -5,7 +5,7 @@ import { fieldsOf, type SourceAttachment, type SourceNote } from '../readers/sou
 import { resolveAttachments } from './attachments.ts';
 import { resolveRemote, type RemoteOptions } from './remote-attachments.ts';
 import { formatHelpScoutDate } from './date.ts';
-import { authorAddress, emailAddress, KINDS, lowerCase, oneOf, positiveId, STATUSES } from './fields.ts';
+import { AuthorAddresses, emailAddress, KINDS, lowerCase, oneOf, positiveId, STATUSES } from './fields.ts';
 import type { MessageKind, NoteDraft, TicketStatus } from './note-draft.ts';
 import { noteKey } from './note-key.ts';
 import { buildNoteText } from './note-text.ts';
@@ -55,6 +55,7 @@ export function createMapper(options: MapperOptions): Mapper {
   const limits = { exportDir: options.exportDir, maxBytes: options.maxAttachmentBytes, fetchLinks: options.remote !== undefined };
   const { remote } = options;
   const tagReader = new TagReader();
+  const authors = new AuthorAddresses();
 
   return (note) => {
     const ticket = note.ticket.trim();
@@ -151,7 +152,7 @@ export function createMapper(options: MapperOptions): Mapper {
       seq: seq++,
       text,
       // Most messages are the customer's: their address passed emailAddress's check a line ago.
-      authorEmail: note.authorEmail === undefined ? undefined : note.authorEmail === note.customerEmail && customerEmail !== undefined ? lowerCase(customerEmail) : authorAddress(note.authorEmail),
+      authorEmail: note.authorEmail === undefined ? undefined : note.authorEmail === note.customerEmail && customerEmail !== undefined ? lowerCase(customerEmail) : authors.of(note.authorEmail),
       kind,
       tags,
       ticketStatus,

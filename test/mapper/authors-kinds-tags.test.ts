@@ -51,6 +51,15 @@ describe('mapper: authors, kinds, tags and ticket status (DESIGN §8)', () => {
     expect(asDraft(map(note({ id: '3', authorEmail: '' }))).authorEmail).toBeUndefined();
   });
 
+  it('gives a repeated author cell its address every time and a bad one none every time, past more distinct cells than are remembered', () => {
+    const map = mapperWith();
+    const cells = ['  Ann@Example.COM ', 'Ann Example', ...Array.from({ length: 5000 }, (_, i) => `Agent${i}@Desk.example`)];
+    const expected = (i: number): string | undefined => (i === 0 ? 'ann@example.com' : i === 1 ? undefined : `agent${i - 2}@desk.example`);
+    const seen: (string | undefined)[] = [];
+    for (let round = 0; round < 2; round++) cells.forEach((cell, i) => seen.push(asDraft(map(note({ id: `${round}-${i}`, authorEmail: cell }))).authorEmail));
+    expect(seen).toEqual([...cells.map((_, i) => expected(i)), ...cells.map((_, i) => expected(i))]);
+  });
+
   it('trims the customer name, and a blank one is none', () => {
     const map = mapperWith();
     expect(asDraft(map(note({ id: '1', customerName: '  Ann Example ' }))).customerName).toBe('Ann Example');
