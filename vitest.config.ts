@@ -6,7 +6,6 @@ const ALONE = ['test/reliability/shared-budget.test.ts'];
 
 export default defineConfig({
   test: {
-    exclude: ['test/**/*.soak.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 30_000,
     projects: [
