@@ -1,13 +1,15 @@
 /**
  * Short cells that repeat down a column (a kind, a status, a tag list, an agent's address) are
  * cut from the file once and then shared: the splitter finds the cell's bytes among the column's
- * remembered values instead of making a new string per row. Finding a cell costs about what
- * cutting it did; the gain is after: no garbage per cell (planning the 1M export with DESIGN §8's
- * columns now collects as often as without them), and a Map that a shared string keys (tags,
- * authors) has its hash already, where a new string must be hashed in the runtime.
+ * remembered values, and the cell's text is then the one cut when they were kept (see
+ * CellCutter), instead of a new string per row. Finding a cell costs about what cutting it did;
+ * the gain is after: no garbage per cell (planning the 1M export with DESIGN §8's columns
+ * collects as often as without them), and a Map that a shared string keys (tags, authors) has
+ * its hash already, where a new string must be hashed in the runtime.
  *
- * Each column learns over its first cells whether it repeats; one that does not (ids, dates,
- * subjects) is not looked at again.
+ * The memo holds bytes only, so that it can judge cells on a thread other than the one that
+ * makes their texts. Each column learns over its first cells whether it repeats; one that does
+ * not (ids, dates, subjects) is not looked at again.
  */
 
 /** Longer cells are never shared: texts and subjects rarely repeat (an agent's address fits). */
@@ -38,19 +40,18 @@ export class CellMemo {
    */
   private recentlyFound = new Uint8Array(0);
   private bytes = new Uint8Array(0);
-  private texts: string[] = [];
   /** The slot `find` last looked in, which `keep` fills. */
   private slot = -1;
   private hash = 0;
 
-  /** The shared text of column `column`'s cell `buf[from, to)`, or undefined: then cut it and `keep` it. */
-  find(column: number, buf: Uint8Array, from: number, to: number): string | undefined {
+  /** The slot that holds the bytes of column `column`'s cell `buf[from, to)`, or -1: then `keep` them. */
+  find(column: number, buf: Uint8Array, from: number, to: number): number {
     this.slot = -1;
     const length = to - from;
-    if (length > MAX_SHARED_BYTES || length === 0) return undefined;
+    if (length > MAX_SHARED_BYTES || length === 0) return -1;
     if (column >= this.columns) this.widen(column + 1);
     const state = this.state[column];
-    if (state === UNSHARED) return undefined;
+    if (state === UNSHARED) return -1;
     let hash = FNV_OFFSET;
     for (let i = from; i < to; i++) hash = Math.imul(hash ^ (buf[i] as number), FNV_PRIME);
     hash ^= hash >>> 16;
@@ -59,20 +60,20 @@ export class CellMemo {
     if (this.hashes[slot] === hash && this.lengths[slot] === length && this.holds(slot, buf, from, length)) {
       (this.found[column] as number)++;
       this.recentlyFound[slot] = 1;
-      return this.texts[slot];
+      return slot;
     }
     this.slot = slot;
     this.hash = hash;
-    return undefined;
+    return -1;
   }
 
-  /** Remembers the text of the cell `find` just missed, in its slot (a value there before goes). */
-  keep(buf: Uint8Array, from: number, to: number, text: string): void {
+  /** Remembers the bytes of the cell `find` just missed, in its slot (a value there before goes): the slot, or -1 when kept out. */
+  keep(buf: Uint8Array, from: number, to: number): number {
     const { slot } = this;
-    if (slot < 0) return;
+    if (slot < 0) return -1;
     if (this.recentlyFound[slot] === 1) {
       this.recentlyFound[slot] = 0;
-      return;
+      return -1;
     }
     const length = to - from;
     const at = slot * MAX_SHARED_BYTES;
@@ -80,7 +81,7 @@ export class CellMemo {
     for (let i = 0; i < length; i++) bytes[at + i] = buf[from + i] as number;
     this.hashes[slot] = this.hash;
     this.lengths[slot] = length;
-    this.texts[slot] = text;
+    return slot;
   }
 
   private holds(slot: number, buf: Uint8Array, from: number, length: number): boolean {
@@ -106,7 +107,6 @@ export class CellMemo {
     this.lengths = copied(new Int32Array(columns * SLOTS).fill(-1), this.lengths);
     this.recentlyFound = copied(new Uint8Array(columns * SLOTS), this.recentlyFound);
     this.bytes = copied(new Uint8Array(columns * SLOTS * MAX_SHARED_BYTES), this.bytes);
-    while (this.texts.length < columns * SLOTS) this.texts.push('');
     this.columns = columns;
   }
 }

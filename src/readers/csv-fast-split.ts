@@ -12,6 +12,7 @@
 import { isAscii } from 'node:buffer';
 import { ByteCursor } from './byte-cursor.ts';
 import { CellMemo } from './cell-memo.ts';
+import { CELL_STRIDE, CellCutter, ESCAPED, HIT, KEEP, SLOT_SHIFT, type RecordSink } from './record-cells.ts';
 import { RowTwins } from './row-twins.ts';
 
 /** A record as split: its values and the line it starts on. */
@@ -46,7 +47,12 @@ const UNUSUAL = -2;
 /** A delimiter ends the field: another follows. */
 const FIELD_FOLLOWS = -3;
 
-export class FastCsvSplitter {
+/**
+ * Finds the records of one-byte or UTF-8 text and what their cells are (record-cells.ts), without
+ * making their texts: whoever holds the bytes does (FastCsvSplitter on this thread, or the
+ * reader's thread when this one reads ahead on its own).
+ */
+export class RecordScanner {
   /** Line on which the next record starts (line breaks inside quoted fields counted). */
   line = 1;
   /** The bytes of a record begun in an earlier chunk. */
@@ -57,9 +63,8 @@ export class FastCsvSplitter {
   /** Line breaks inside the quoted fields of the record last read. */
   private breaks = 0;
   private readonly delimiter: number;
-  /** The record last read: [from, to) of each field's bytes, whether it had `""` escapes, the OR of its bytes. */
-  private bounds = new Int32Array(64);
-  private escapes: boolean[] = [];
+  /** The record last read: CELL_STRIDE numbers a field (record-cells.ts), and the OR of its bytes. */
+  private cells = new Int32Array(64 * CELL_STRIDE);
   private fields = 0;
   private high = 0;
   private readonly memo = new CellMemo();
@@ -79,24 +84,35 @@ export class FastCsvSplitter {
     this.delimiters = new ByteCursor(this.delimiter);
   }
 
-  /** A splitter for these settings, or undefined when csv-parse must read the whole file (UTF-16, a delimiter that is no ASCII byte). */
-  static for(encoding: string, delimiter: string): FastCsvSplitter | undefined {
+  /** A scanner for these settings, or undefined when csv-parse must read the whole file (UTF-16, a delimiter that is no ASCII byte). */
+  static for(encoding: string, delimiter: string): RecordScanner | undefined {
     if (encoding !== 'utf8' && encoding !== 'latin1') return undefined;
     const code = delimiter.charCodeAt(0);
     if (delimiter.length !== 1 || code >= 0x80 || code === QUOTE || code === LF || code === CR) return undefined;
-    return new FastCsvSplitter(delimiter, encoding);
+    return new RecordScanner(delimiter, encoding);
   }
 
   /**
-   * The complete records of what has been written so far. Nothing of `chunk` is kept after the
-   * call (the reader reuses its buffer, see FileChunks): a record begun and a handover are copies.
+   * Gives `sink` the complete records of what has been written so far; the bytes handed over to
+   * csv-parse when the scan stopped. Nothing of `chunk` is kept after the call (the reader reuses
+   * its buffer, see FileChunks): a record begun and a handover are copies.
    */
-  write(chunk: Buffer): Split {
+  write(chunk: Buffer, sink: RecordSink): Buffer | undefined {
     const carried = this.carry;
     this.carry = undefined;
-    const split = this.splitStart(carried === undefined ? chunk : this.join(carried, chunk));
+    const handover = this.splitStart(carried === undefined ? chunk : this.join(carried, chunk), sink);
     if (this.carry !== undefined) this.carry = Buffer.from(this.carry);
-    return split.handover === undefined ? split : { records: split.records, handover: Buffer.from(split.handover) };
+    return handover === undefined ? undefined : Buffer.from(handover);
+  }
+
+  /** The last record, at the end of the file. */
+  end(sink: RecordSink): Buffer | undefined {
+    const rest = this.carry;
+    this.carry = undefined;
+    if (rest === undefined) return undefined;
+    // A file of one or two bytes: csv-parse reads it whole, byte order mark rules and all.
+    if (!this.started) return rest;
+    return this.split(rest, true, sink);
   }
 
   /**
@@ -112,36 +128,25 @@ export class FastCsvSplitter {
     return this.joined.subarray(0, length);
   }
 
-  private splitStart(chunk: Buffer): Split {
+  private splitStart(chunk: Buffer, sink: RecordSink): Buffer | undefined {
     let buf = chunk;
     if (!this.started) {
       // Fewer than 3 bytes cannot be told from a byte order mark yet: wait for more.
       if (buf.length < UTF8_BOM.length) {
         this.carry = buf;
-        return { records: [], handover: undefined };
+        return undefined;
       }
       this.started = true;
-      if (startsWith(buf, UTF16LE_BOM)) return { records: [], handover: buf };
+      if (startsWith(buf, UTF16LE_BOM)) return buf;
       if (startsWith(buf, UTF8_BOM)) {
         buf = buf.subarray(UTF8_BOM.length);
         this.encoding = 'utf8';
       }
     }
-    return this.split(buf, false);
+    return this.split(buf, false, sink);
   }
 
-  /** The last record, at the end of the file. */
-  end(): Split {
-    const rest = this.carry;
-    this.carry = undefined;
-    if (rest === undefined) return { records: [], handover: undefined };
-    // A file of one or two bytes: csv-parse reads it whole, byte order mark rules and all.
-    if (!this.started) return { records: [], handover: rest };
-    return this.split(rest, true);
-  }
-
-  private split(buf: Buffer, final: boolean): Split {
-    const records: SplitRecord[] = [];
+  private split(buf: Buffer, final: boolean, sink: RecordSink): Buffer | undefined {
     const len = buf.length;
     // Nearly every chunk of an export is ASCII (a latin1 one always reads a byte a letter): its
     // records are scanned by searching for the bytes that matter, not by looking at every byte.
@@ -162,21 +167,22 @@ export class FastCsvSplitter {
         continue;
       }
       const next = oneByte ? this.oneByteRecord(buf, pos, final) : this.record(buf, pos, final);
-      if (next === UNUSUAL) return { records, handover: buf.subarray(pos) };
+      if (next === UNUSUAL) return buf.subarray(pos);
       if (next === MORE) {
         const rest = buf.subarray(pos);
-        if (rest.length > FAST_RECORD_BYTES) return { records, handover: rest };
+        if (rest.length > FAST_RECORD_BYTES) return rest;
         this.carry = rest;
-        return { records, handover: undefined };
+        return undefined;
       }
-      records.push({ kind: 'record', values: this.values(buf), line: this.line, oneByte: this.oneByte() });
+      this.judgeCells(buf);
+      sink.record(buf, this.cells, this.fields, this.line, this.encoding === 'latin1' || this.high < 0x80);
       this.line += 1 + this.breaks;
       pos = next;
     }
-    return { records, handover: undefined };
+    return undefined;
   }
 
-  /** Finds one record's fields starting at `pos` (see `values`): the position after its line end, MORE or UNUSUAL. */
+  /** Finds one record's fields starting at `pos` (see `field`): the position after its line end, MORE or UNUSUAL. */
   private record(buf: Buffer, pos: number, final: boolean): number {
     const len = buf.length;
     const delimiter = this.delimiter;
@@ -289,54 +295,86 @@ export class FastCsvSplitter {
   }
 
   private field(from: number, to: number, escaped: boolean): void {
-    const at = this.fields * 2;
-    if (at + 2 > this.bounds.length) {
-      const wider = new Int32Array(this.bounds.length * 2);
-      wider.set(this.bounds);
-      this.bounds = wider;
+    const at = this.fields++ * CELL_STRIDE;
+    if (at + CELL_STRIDE > this.cells.length) {
+      const wider = new Int32Array(this.cells.length * 2);
+      wider.set(this.cells);
+      this.cells = wider;
     }
-    this.bounds[at] = from;
-    this.bounds[at + 1] = to;
-    this.escapes[this.fields++] = escaped;
-  }
-
-  /** Whether the record last found is one-byte text (decoded whole, never to a replacement character). */
-  private oneByte(): boolean {
-    return this.encoding === 'latin1' || this.high < 0x80;
+    this.cells[at] = from;
+    this.cells[at + 1] = to;
+    this.cells[at + 2] = escaped ? ESCAPED : 0;
   }
 
   /**
-   * The values of the record `record` last found. A one-byte record (ASCII, or any latin1) is
-   * decoded once and cut into substrings: a native decode call per field cost ten times a
-   * substring, a fifth of reading a million rows. Other UTF-8 records decode field by field.
+   * Codes the cells of the record last found (record-cells.ts): a cell with the bytes of an
+   * earlier cell of its row takes that cell's text, a repeating one a remembered text.
    */
-  private values(buf: Buffer): string[] {
-    const { bounds, fields } = this;
-    const values = new Array<string>(fields);
-    if (fields === 0) return values;
-    const whole = this.oneByte();
-    const start = bounds[0] as number;
-    const text = whole ? buf.toString('latin1', start, bounds[fields * 2 - 1]) : '';
-    const { memo, twins } = this;
-    if (twins.learning) twins.learn(buf, bounds, fields);
-    for (let i = 0; i < fields; i++) {
-      const twin = twins.twinOf(i, buf, bounds);
+  private judgeCells(buf: Buffer): void {
+    const { cells, fields, memo, twins } = this;
+    if (twins.learning) twins.learn(buf, cells, fields);
+    for (let i = 0, c = 0; i < fields; i++, c += CELL_STRIDE) {
+      const twin = twins.twinOf(i, buf, cells);
       if (twin >= 0) {
-        values[i] = values[twin] as string;
+        cells[c + 2] = -1 - twin;
         continue;
       }
-      const from = bounds[i * 2] as number;
-      const to = bounds[i * 2 + 1] as number;
-      let value = memo.find(i, buf, from, to);
-      if (value === undefined) {
-        const cut = whole ? text.substring(from - start, to - start) : buf.toString(undefined, from, to);
-        // A cell's bytes decide its text (a quoted cell's `""` are among them), so it is shared by its bytes.
-        value = this.escapes[i] === true ? cut.replaceAll('""', '"') : cut;
-        memo.keep(buf, from, to, value);
+      const from = cells[c] as number;
+      const to = cells[c + 1] as number;
+      const found = memo.find(i, buf, from, to);
+      if (found >= 0) {
+        cells[c + 2] = HIT | (found << SLOT_SHIFT);
+        continue;
       }
-      values[i] = value;
+      const kept = memo.keep(buf, from, to);
+      if (kept >= 0) cells[c + 2] = (cells[c + 2] as number) | KEEP | (kept << SLOT_SHIFT);
     }
-    return values;
+  }
+}
+
+/**
+ * The records of a file fed chunk by chunk, with their texts: a RecordScanner and a CellCutter
+ * on one thread.
+ */
+export class FastCsvSplitter implements RecordSink {
+  private records: SplitRecord[] = [];
+  private readonly cutter = new CellCutter();
+
+  private constructor(private readonly scanner: RecordScanner) {}
+
+  /** A splitter for these settings, or undefined when csv-parse must read the whole file (see RecordScanner.for). */
+  static for(encoding: string, delimiter: string): FastCsvSplitter | undefined {
+    const scanner = RecordScanner.for(encoding, delimiter);
+    return scanner === undefined ? undefined : new FastCsvSplitter(scanner);
+  }
+
+  /** Line on which the next record starts. */
+  get line(): number {
+    return this.scanner.line;
+  }
+
+  get encoding(): FastEncoding {
+    return this.scanner.encoding;
+  }
+
+  /** The complete records of what has been written so far (see RecordScanner.write). */
+  write(chunk: Buffer): Split {
+    return this.taken(this.scanner.write(chunk, this));
+  }
+
+  /** The last record, at the end of the file. */
+  end(): Split {
+    return this.taken(this.scanner.end(this));
+  }
+
+  record(buf: Buffer, cells: Int32Array, fields: number, line: number, oneByte: boolean): void {
+    this.records.push({ kind: 'record', values: this.cutter.values(buf, cells, 0, fields, oneByte), line, oneByte });
+  }
+
+  private taken(handover: Buffer | undefined): Split {
+    const { records } = this;
+    this.records = [];
+    return { records, handover };
   }
 }
 

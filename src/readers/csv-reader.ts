@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Parser, type CsvError, type Options } from 'csv-parse';
 import type { ImportConfig } from '../config/load.ts';
@@ -7,8 +8,9 @@ import { columnNames, missingRequiredColumns, noteFromCells, type ColumnNames } 
 import { FastCsvSplitter, type SplitRecord } from './csv-fast-split.ts';
 import { CsvHeader } from './csv-header.ts';
 import { CsvLineTracker } from './csv-lines.ts';
-import type { FileChunks } from './file-chunks.ts';
-import { openChunks, readFailure } from './input-file.ts';
+import { SplitThread } from './csv-split-thread.ts';
+import { FileChunks } from './file-chunks.ts';
+import { assertReadableFile, readFailure } from './input-file.ts';
 import { exportDirOf, needsInspection, withInspectedAttachments } from './inspect-attachments.ts';
 import type { SourceItem, SourceReader } from './source-note.ts';
 
@@ -22,9 +24,17 @@ type CsvEntry = SplitRecord | { readonly kind: 'unreadable'; readonly reject: Re
 
 /**
  * Who splits the file into records: the fast splitter until a record it leaves alone, then
- * csv-parse (always); or csv-parse alone, which tests compare the first with.
+ * csv-parse (always), the splitter on a thread of its own for a file of ON_OWN_THREAD_BYTES or
+ * more; the same on this thread or on its own whatever the size; or csv-parse alone. Tests
+ * compare the others with the last.
  */
-export type CsvSplitting = 'fast-then-csv-parse' | 'csv-parse';
+export type CsvSplitting = 'fast-then-csv-parse' | 'fast-on-this-thread' | 'fast-on-own-thread' | 'csv-parse';
+
+/**
+ * From this size, the splitter reads ahead on its own thread (see SplitThread): a thread costs a
+ * few milliseconds to start (more when it must load TypeScript through tsx) and a few megabytes.
+ */
+export const ON_OWN_THREAD_BYTES = 16 * 1024 * 1024;
 
 /**
  * Canonical CSV (DESIGN §3): BOM, quoted newlines/commas/quotes, CRLF or LF (even mixed),
@@ -43,7 +53,7 @@ class CsvItems implements AsyncIterator<SourceItem> {
   private readonly file: string;
   private readonly names: ColumnNames;
   private readonly exportDir: string;
-  private readonly input: FileChunks;
+  private readonly inputs = new OpenInputs();
   private readonly entries: AsyncGenerator<readonly CsvEntry[]>;
   private header: CsvHeader | undefined;
   private batch: readonly CsvEntry[] = [];
@@ -53,9 +63,9 @@ class CsvItems implements AsyncIterator<SourceItem> {
   constructor(source: Source, splitting: CsvSplitting) {
     this.file = source.path;
     this.names = columnNames(source.columns);
-    this.input = openChunks(this.file, 'source.path');
+    assertReadableFile(this.file, 'source.path');
     this.exportDir = exportDirOf(this.file);
-    this.entries = csvEntries(this.input, source, splitting);
+    this.entries = csvEntries(source, splitting, this.inputs);
   }
 
   next(): Promise<IteratorResult<SourceItem>> {
@@ -124,7 +134,28 @@ class CsvItems implements AsyncIterator<SourceItem> {
     this.batch = [];
     // Whatever the splitters meet after the reader is closed (the destroyed input) concerns no one.
     this.entries.return(undefined).catch(() => undefined);
-    this.input.return().catch(() => undefined);
+    this.inputs.close();
+  }
+}
+
+/** What a reader has open on its file: chunks being read, the splitter's thread; closed together when it stops. */
+class OpenInputs {
+  private readonly closers: (() => void)[] = [];
+
+  chunks(path: string, position = 0): FileChunks {
+    const chunks = new FileChunks(path, position);
+    this.closers.push(() => void chunks.return().catch(() => undefined));
+    return chunks;
+  }
+
+  thread(source: Source): SplitThread {
+    const thread = new SplitThread(source.path, source.encoding === 'latin1' ? 'latin1' : 'utf8', source.delimiter ?? ',');
+    this.closers.push(() => { thread.close(); });
+    return thread;
+  }
+
+  close(): void {
+    for (const close of this.closers.splice(0)) close();
   }
 }
 
@@ -132,12 +163,17 @@ class CsvItems implements AsyncIterator<SourceItem> {
  * The file's records, a batch per chunk read. The fast splitter reads while the file is plain
  * (nearly every export); from the first record it leaves alone, csv-parse reads the rest.
  */
-async function* csvEntries(chunks: FileChunks, source: Source, splitting: CsvSplitting): AsyncGenerator<readonly CsvEntry[]> {
+async function* csvEntries(source: Source, splitting: CsvSplitting, inputs: OpenInputs): AsyncGenerator<readonly CsvEntry[]> {
   const splitter = splitting === 'csv-parse' ? undefined : FastCsvSplitter.for(source.encoding ?? 'utf8', source.delimiter ?? ',');
   if (splitter === undefined) {
-    yield* parsedEntries(chunks, undefined, source, { line: 1, encoding: source.encoding ?? 'utf8', fromStart: true });
+    yield* parsedEntries(inputs.chunks(source.path), undefined, source, { line: 1, encoding: source.encoding ?? 'utf8', fromStart: true });
     return;
   }
+  if (splitting === 'fast-on-own-thread' || (splitting === 'fast-then-csv-parse' && statSync(source.path).size >= ON_OWN_THREAD_BYTES)) {
+    yield* threadEntries(source, inputs);
+    return;
+  }
+  const chunks = inputs.chunks(source.path);
   let sawAny = false;
   for (;;) {
     const next = await chunks.next();
@@ -151,6 +187,21 @@ async function* csvEntries(chunks: FileChunks, source: Source, splitting: CsvSpl
       return;
     }
     if (next.done === true) return;
+  }
+}
+
+/** `csvEntries` with the fast splitter on its own thread (SplitThread); csv-parse reads on where it stops. */
+async function* threadEntries(source: Source, inputs: OpenInputs): AsyncGenerator<readonly CsvEntry[]> {
+  const thread = inputs.thread(source);
+  for (;;) {
+    const next = await thread.next();
+    if (next === undefined) return;
+    if (Array.isArray(next)) {
+      yield next;
+      continue;
+    }
+    yield* parsedEntries(inputs.chunks(source.path, next.position), next.bytes, source, next);
+    return;
   }
 }
 

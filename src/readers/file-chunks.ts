@@ -20,7 +20,11 @@ export class FileChunks implements AsyncIterableIterator<Buffer> {
   private pending: Promise<number> | undefined;
   private closed: Promise<void> | undefined;
 
-  constructor(path: string) {
+  /** `position`: where in the file to start (csv-parse reading on where the splitter's thread stopped). */
+  constructor(
+    path: string,
+    private position = 0,
+  ) {
     this.handle = open(path, 'r');
     // An open that fails is reported by the first `next`, not as an unhandled rejection.
     this.handle.catch(() => undefined);
@@ -53,7 +57,11 @@ export class FileChunks implements AsyncIterableIterator<Buffer> {
 
   private read(handle: FileHandle): Promise<number> {
     const buffer = this.buffers[this.turn] as Buffer;
-    const read = handle.read(buffer, 0, buffer.length, null).then((result) => result.bytesRead);
+    // Reads follow one another (the next is asked for once this one is done), so the position is right.
+    const read = handle.read(buffer, 0, buffer.length, this.position).then((result) => {
+      this.position += result.bytesRead;
+      return result.bytesRead;
+    });
     // A read ahead that fails is reported when its chunk is asked for; if it never is, by no one.
     read.catch(() => undefined);
     return read;

@@ -9,6 +9,8 @@
  * column that equals none in a quarter of them is not compared again.
  */
 
+import { CELL_STRIDE } from './record-cells.ts';
+
 /** Records the columns are judged on. */
 const LEARNING = 1024;
 /** Columns beyond this are not learnt (no export of DESIGN §3 comes near). */
@@ -26,22 +28,22 @@ export class RowTwins {
   }
 
   /**
-   * The earlier column whose cell in this record has the bytes of `column`'s, or -1. `bounds`
-   * holds [from, to) of each cell's bytes in `buf`.
+   * The earlier column whose cell in this record has the bytes of `column`'s, or -1. `cells`
+   * holds [from, to) of each cell's bytes in `buf` (see record-cells.ts).
    */
-  twinOf(column: number, buf: Uint8Array, bounds: Int32Array): number {
+  twinOf(column: number, buf: Uint8Array, cells: Int32Array): number {
     const { twins } = this;
     if (twins === undefined || column >= MAX_COLUMNS) return -1;
     const twin = twins[column] as number;
-    return twin >= 0 && sameBytes(buf, bounds, column, twin) ? twin : -1;
+    return twin >= 0 && sameBytes(buf, cells, column, twin) ? twin : -1;
   }
 
   /** Counts which earlier cells this record's cells equal; judges the columns after LEARNING records. */
-  learn(buf: Uint8Array, bounds: Int32Array, fields: number): void {
+  learn(buf: Uint8Array, cells: Int32Array, fields: number): void {
     const columns = Math.min(fields, MAX_COLUMNS);
     for (let c = 1; c < columns; c++) {
-      if (bounds[c * 2] === bounds[c * 2 + 1]) continue;
-      for (let j = 0; j < c; j++) if (sameBytes(buf, bounds, c, j)) (this.counts[c * MAX_COLUMNS + j] as number)++;
+      if (cells[c * CELL_STRIDE] === cells[c * CELL_STRIDE + 1]) continue;
+      for (let j = 0; j < c; j++) if (sameBytes(buf, cells, c, j)) (this.counts[c * MAX_COLUMNS + j] as number)++;
     }
     if (++this.records === LEARNING) this.judge();
   }
@@ -63,11 +65,11 @@ export class RowTwins {
 }
 
 /** Whether cells a and b of the record have the same bytes (a quoted cell's `""` among them, so the same text). */
-function sameBytes(buf: Uint8Array, bounds: Int32Array, a: number, b: number): boolean {
-  const from = bounds[a * 2] as number;
-  const length = (bounds[a * 2 + 1] as number) - from;
-  const other = bounds[b * 2] as number;
-  if ((bounds[b * 2 + 1] as number) - other !== length) return false;
+function sameBytes(buf: Uint8Array, cells: Int32Array, a: number, b: number): boolean {
+  const from = cells[a * CELL_STRIDE] as number;
+  const length = (cells[a * CELL_STRIDE + 1] as number) - from;
+  const other = cells[b * CELL_STRIDE] as number;
+  if ((cells[b * CELL_STRIDE + 1] as number) - other !== length) return false;
   for (let i = 0; i < length; i++) if (buf[from + i] !== buf[other + i]) return false;
   return true;
 }
