@@ -116,6 +116,12 @@ export class SplitThread {
 }
 
 /**
+ * The compiled thread's heap: it allocates next to nothing per record (its batches are shared
+ * memory), and a default heap took some 18 MB of a plan's 256.
+ */
+const LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } as const;
+
+/**
  * The splitter's thread, from its script beside this one: compiled (dist/), or the TypeScript
  * source when the sources run (tests, a clone run through tsx). A thread does not take its
  * parent's loader, and tsx given in `execArgv` registers too late for the thread's first
@@ -123,7 +129,7 @@ export class SplitThread {
  */
 function startWorker(settings: SplitThreadSettings): Worker {
   const options: WorkerOptions = { workerData: settings, execArgv: [] };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./csv-split-worker.js', import.meta.url), options);
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./csv-split-worker.js', import.meta.url), { ...options, resourceLimits: LIMITS });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const source = JSON.stringify(new URL('./csv-split-worker.ts', import.meta.url).href);
   return new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${source}); });`, { ...options, eval: true });

@@ -45,7 +45,7 @@ class BatchWriter implements RecordSink {
       this.flush();
       slot = this.slot(to - from, cellCount);
     }
-    slot.bytes.set(buf.subarray(from, to), this.byteAt);
+    buf.copy(slot.bytes, this.byteAt, from, to);
     const out = slot.cells;
     let at = this.cellAt;
     out[at++] = line;
