@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ON_OWN_THREAD_BYTES } from '../../src/readers/csv-reader.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SETUP_TIMEOUT = 240_000;
@@ -176,6 +177,24 @@ describe('the package as installed from its tarball', () => {
     expect(existsSync(join(consumer, '.cli', 'reports', 'plan.md')), 'plan.md written').toBe(true);
     const plan = JSON.parse(readFileSync(join(consumer, '.cli', 'reports', 'plan.json'), 'utf8')) as { notesToImport?: number };
     expect(plan.notesToImport, 'plan.json notesToImport').toBeGreaterThan(0);
+  }, STEP_TIMEOUT);
+
+  test('npx hs-import plan reads a large CSV on the compiled splitter thread (its script in dist/, its small heap), csv-parse taking over near the end', async () => {
+    const lines = ['ticket,id,createdAt,text,customerEmail,authorEmail,kind'];
+    let bytes = lines[0]?.length ?? 0;
+    for (let i = 0; bytes <= ON_OWN_THREAD_BYTES + 4096; i++) {
+      const line = `T${i % 5000},${i},2024-01-01T00:00:00Z,message ${i} about an order,c${i % 5000}@example.com,${i % 2 ? `c${i % 5000}@example.com` : 'agent@example.com'},${i % 2 ? 'customer' : 'reply'}`;
+      lines.push(line);
+      bytes += line.length + 1;
+    }
+    // A stray quote in the last rows: the thread hands the rest of the file over to csv-parse.
+    lines.push('T1,stray,2024-01-01T00:00:00Z,a "stray" quote,c1@example.com,c1@example.com,customer');
+    writeFileSync(join(consumer, 'large.csv'), `${lines.join('\n')}\n`);
+    const config = JSON.parse(readFileSync(join(consumer, 'import.config.json'), 'utf8')) as { source: Record<string, unknown> };
+    writeFileSync(join(consumer, 'large.config.json'), JSON.stringify({ ...config, source: { ...config.source, path: 'large.csv' }, checkpoint: '.large/checkpoint.jsonl', reports: '.large/reports' }));
+    await step('npx hs-import plan of a large CSV', 'npx', ['--no', '--', 'hs-import', 'plan', '--config', 'large.config.json'], consumer);
+    const plan = JSON.parse(readFileSync(join(consumer, '.large', 'reports', 'plan.json'), 'utf8')) as { notesToImport?: number };
+    expect(plan.notesToImport).toBe(lines.length - 1);
   }, STEP_TIMEOUT);
 
   test('a TypeScript consumer type-checks against the shipped declarations (and a wrong use does not)', async () => {
