@@ -71,12 +71,17 @@ export function lowerCase(text: string): string {
 export const STATUSES: readonly TicketStatus[] = ['active', 'pending', 'closed'];
 export const KINDS: readonly MessageKind[] = ['customer', 'reply', 'note'];
 
-/** `raw` trimmed and lower-cased when it is one of `allowed`; else a problem naming the value and the allowed ones. */
+/**
+ * The allowed value `raw` is, trimmed and lower-cased; else a problem naming the value and the
+ * allowed ones. The value given back is the list's own string, a literal: the reader's strings
+ * are not interned, and every later comparison with a literal (the note table's, the planner's,
+ * delivery's) is then one of pointers, not of letters.
+ */
 export function oneOf<T extends string>(raw: string, allowed: readonly T[], field: string): T | FieldProblem {
   // Nearly every export writes the value as it is allowed: no trimmed, lower-cased copy per row
   // (and no closure per row for `find`).
-  if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  const text = raw.trim().toLowerCase();
-  if ((allowed as readonly string[]).includes(text)) return text as T;
+  let at = (allowed as readonly string[]).indexOf(raw);
+  if (at < 0) at = (allowed as readonly string[]).indexOf(raw.trim().toLowerCase());
+  if (at >= 0) return allowed[at] as T;
   return { problem: `${field} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1) ?? ''}, got ${JSON.stringify(raw)}` };
 }
