@@ -67,6 +67,8 @@ export class SplitThread {
     Atomics.store(this.control, STOPPED, 1);
     Atomics.notify(this.control, RELEASED);
     void this.worker.terminate();
+    // A `next` still waiting ends, so the generator awaiting it can finish.
+    this.deliver({ kind: 'end' });
   }
 
   private records(message: Extract<SplitThreadMessage, { kind: 'records' }>): SplitRecord[] {
