@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/errors.ts';
 import { readCsv, type CsvSplitting } from '../../src/readers/csv-reader.ts';
 import { fieldsOf } from '../../src/readers/source-note.ts';
 import { sourceOf, tempDir, type Source } from './helpers.ts';
@@ -59,6 +60,16 @@ describe('the CSV splitter on its own thread', () => {
     const parsed = await itemsOf(source, 'csv-parse');
     expect(parsed).toHaveLength(4000);
     expect(await itemsOf(source, 'fast-on-own-thread')).toEqual(parsed);
+  });
+
+  it.each(['fast-on-this-thread', 'fast-on-own-thread'] as const)('reports a file gone before its first read as a read failure naming the cause (%s)', async (splitting) => {
+    const path = fileOf(HEADER + rows(10), 'gone.csv');
+    // The reader checks the file when made; the thread opens it at the first read.
+    const items = readCsv(sourceOf('csv', path), splitting)[Symbol.asyncIterator]();
+    unlinkSync(path);
+    const read = items.next();
+    await expect(read).rejects.toThrow(ConfigError);
+    await expect(read).rejects.toThrow(`source.path: reading ${path} failed (ENOENT)`);
   });
 
   it('ends an empty file with the same error as on this thread', async () => {
