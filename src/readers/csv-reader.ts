@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { Parser, type CsvError, type Options } from 'csv-parse';
 import type { ImportConfig } from '../config/load.ts';
@@ -25,8 +26,8 @@ type CsvEntry = SplitRecord | { readonly kind: 'unreadable'; readonly reject: Re
 /**
  * Who splits the file into records: the fast splitter until a record it leaves alone, then
  * csv-parse (always), the splitter on a thread of its own for a file of ON_OWN_THREAD_BYTES or
- * more; the same on this thread or on its own whatever the size; or csv-parse alone. Tests
- * compare the others with the last.
+ * more when there is a second core; the same on this thread or on its own whatever the size and
+ * cores; or csv-parse alone. Tests compare the others with the last.
  */
 export type CsvSplitting = 'fast-then-csv-parse' | 'fast-on-this-thread' | 'fast-on-own-thread' | 'csv-parse';
 
@@ -35,6 +36,12 @@ export type CsvSplitting = 'fast-then-csv-parse' | 'fast-on-this-thread' | 'fast
  * few milliseconds to start (more when it must load TypeScript through tsx) and a few megabytes.
  */
 export const ON_OWN_THREAD_BYTES = 16 * 1024 * 1024;
+
+/** Whether this export is split on a thread of its own: large enough, and a second core to run it on (on one, it would only add its copies). */
+function onOwnThread(path: string, splitting: CsvSplitting): boolean {
+  if (splitting !== 'fast-then-csv-parse') return splitting === 'fast-on-own-thread';
+  return availableParallelism() > 1 && statSync(path).size >= ON_OWN_THREAD_BYTES;
+}
 
 /**
  * Canonical CSV (DESIGN §3): BOM, quoted newlines/commas/quotes, CRLF or LF (even mixed),
@@ -169,7 +176,7 @@ async function* csvEntries(source: Source, splitting: CsvSplitting, inputs: Open
     yield* parsedEntries(inputs.chunks(source.path), undefined, source, { line: 1, encoding: source.encoding ?? 'utf8', fromStart: true });
     return;
   }
-  if (splitting === 'fast-on-own-thread' || (splitting === 'fast-then-csv-parse' && statSync(source.path).size >= ON_OWN_THREAD_BYTES)) {
+  if (onOwnThread(source.path, splitting)) {
     yield* threadEntries(source, inputs);
     return;
   }
