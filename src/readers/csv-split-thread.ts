@@ -16,12 +16,13 @@ export interface SplitHandover {
 /**
  * The fast splitter on a thread of its own, for a large export: reading the file, finding its
  * records and judging which cells repeat take about a tenth of planning a million rows, and
- * with DESIGN §8's five more columns a sixth; on their own thread they overlap the mapping
- * and planning of the rows before. This thread still makes the texts (strings cannot cross
- * threads), from the bytes and cell codes each batch brings (CellCutter).
+ * with DESIGN §8's five more columns about an eighth; on their own thread they overlap the
+ * mapping and planning of the rows before. This thread still makes the texts (strings cannot
+ * cross threads), from the bytes and cell codes each batch brings (CellCutter).
  *
- * Batches come in order through a few slots of shared memory (SLOTS); a slot is released once its texts
- * are made, and the splitter waits for a free one, so a slow reader holds at most SLOTS batches.
+ * Batches come in order through a few slots of shared memory (SLOTS); a slot is released once
+ * its texts are made, and the splitter waits for a free one, so a slow reader holds at most
+ * SLOTS batches.
  */
 export class SplitThread {
   private readonly worker: Worker;
