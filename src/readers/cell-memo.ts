@@ -16,6 +16,11 @@
 const MAX_SHARED_BYTES = 48;
 /** Slots per column, a value in the slot of its hash: room for a team of agents, a few hundred names, some tag sets. */
 const SLOTS = 256;
+/**
+ * Columns remembered: 3 MB of slots. A malformed record of thousands of cells made the memo
+ * widen cell by cell, copying ever larger arrays (a 25,000-cell record never finished).
+ */
+const MAX_COLUMNS = 256;
 /** Cells a column is judged on; it is shared from then on if a quarter of them were found. */
 const LEARNING = 1024;
 const LEARNING_STATE = 0;
@@ -48,8 +53,8 @@ export class CellMemo {
   find(column: number, buf: Uint8Array, from: number, to: number): number {
     this.slot = -1;
     const length = to - from;
-    if (length > MAX_SHARED_BYTES || length === 0) return -1;
-    if (column >= this.columns) this.widen(column + 1);
+    if (length > MAX_SHARED_BYTES || length === 0 || column >= MAX_COLUMNS) return -1;
+    if (column >= this.columns) this.widen(Math.min(MAX_COLUMNS, Math.max(column + 1, 2 * this.columns)));
     const state = this.state[column];
     if (state === UNSHARED) return -1;
     let hash = FNV_OFFSET;

@@ -49,6 +49,16 @@ describe('cells shared down a column', () => {
   });
 });
 
+describe('a record of very many cells', () => {
+  it('is split like any other, and quickly: the columns past those remembered are cut, not shared', () => {
+    const wide = Array.from({ length: 25_000 }, (_, i) => (i % 2 === 0 ? 'x' : 'note')).join(',');
+    const rows = Array.from({ length: 3000 }, (_, i) => (i === 1500 ? wide : `${i},note,active,text ${i}`));
+    const text = ['id,kind,status,text', ...rows].join('\n') + '\n';
+    const expected: string[][] = parse(text, { relax_column_count: true });
+    expect(split(text, 65_536)).toEqual(expected);
+  });
+});
+
 describe('cells that repeat an earlier cell of their row', () => {
   it('share its text only when their bytes are the same: one letter apart, quoted or not, escaped, multi-byte, empty', () => {
     const random = lcg(11);
