@@ -18,9 +18,22 @@ const SLOT_CELLS = 64 * 1024;
 /** How long a wait for a free slot lasts before the stop flag is looked at again. */
 const WAIT_MS = 200;
 
-/** Writes the records the scanner finds into the slots, one batch a slot, and posts each batch. */
+interface Slot {
+  readonly bytes: Uint8Array<SharedArrayBuffer>;
+  readonly cells: Int32Array<SharedArrayBuffer>;
+  /** Whether the reader has been given this memory. */
+  sent: boolean;
+}
+
+/**
+ * Writes the records the scanner finds into the slots, one batch a slot, and posts each batch.
+ * A batch's slot is chosen, and grown for a long record, only when the batch opens: a record
+ * that does not fit the open batch closes it first.
+ */
 class BatchWriter implements RecordSink {
-  private readonly slots: { bytes: Uint8Array<SharedArrayBuffer>; cells: Int32Array<SharedArrayBuffer>; sent: boolean }[] = [];
+  private readonly slots: Slot[] = [];
+  /** The slot of the batch being written; undefined between batches. */
+  private open: Slot | undefined;
   private posted = 0;
   /** Records written, in all. */
   written = 0;
@@ -38,14 +51,11 @@ class BatchWriter implements RecordSink {
 
   record(buf: Buffer, cells: Int32Array, fields: number, line: number, oneByte: boolean): void {
     const from = cells[0] as number;
-    const to = cells[(fields - 1) * CELL_STRIDE + 1] as number;
+    const bytes = (cells[(fields - 1) * CELL_STRIDE + 1] as number) - from;
     const cellCount = RECORD_HEAD + fields * CELL_STRIDE;
-    let slot = this.slot(to - from, cellCount);
-    if (this.byteAt + to - from > slot.bytes.length || this.cellAt + cellCount > slot.cells.length) {
-      this.flush();
-      slot = this.slot(to - from, cellCount);
-    }
-    buf.copy(slot.bytes, this.byteAt, from, to);
+    if (this.open !== undefined && (this.byteAt + bytes > this.open.bytes.length || this.cellAt + cellCount > this.open.cells.length)) this.flush();
+    const slot = (this.open ??= this.openBatch(bytes, cellCount));
+    buf.copy(slot.bytes, this.byteAt, from, from + bytes);
     const out = slot.cells;
     let at = this.cellAt;
     out[at++] = line;
@@ -58,29 +68,29 @@ class BatchWriter implements RecordSink {
       out[at++] = cells[c + 2] as number;
     }
     this.cellAt = at;
-    this.byteAt += to - from;
+    this.byteAt += bytes;
     this.records++;
     this.written++;
   }
 
   /** Posts the batch being written, if any. */
   flush(): void {
-    if (this.records === 0) return;
-    const index = this.posted % SLOTS;
-    const slot = this.slots[index] as (typeof this.slots)[number];
+    const slot = this.open;
+    if (slot === undefined) return;
     const fresh = slot.sent ? {} : { bytes: slot.bytes.buffer, cells: slot.cells.buffer };
     slot.sent = true;
-    this.post({ kind: 'records', slot: index, records: this.records, ...fresh });
+    this.post({ kind: 'records', slot: this.posted % SLOTS, records: this.records, ...fresh });
     this.posted++;
+    this.open = undefined;
     this.records = 0;
     this.byteAt = 0;
     this.cellAt = 0;
   }
 
-  /** The slot the next batch goes to, free (the reader is done with its last batch) and with room for a record this long. */
-  private slot(bytes: number, cells: number): BatchWriter['slots'][number] {
+  /** The next batch's slot, once the reader is done with it, with room for a first record this long. */
+  private openBatch(bytes: number, cells: number): Slot {
+    this.waitForFree();
     const index = this.posted % SLOTS;
-    if (this.records === 0) this.waitForFree();
     let slot = this.slots[index];
     if (slot === undefined || slot.bytes.length < bytes || slot.cells.length < cells) {
       slot = {

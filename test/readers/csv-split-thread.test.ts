@@ -53,6 +53,16 @@ describe('the CSV splitter on its own thread', () => {
     expect(await itemsOf(sourceOf('csv', path), 'fast-on-own-thread')).toEqual(parsed);
   });
 
+  it('starts a new batch for a record with more cells than a slot has room for, between records of the batch before', async () => {
+    // 25,000 one-letter cells: more than a slot's cells, in a record only 50 kB long, so it comes
+    // mid-chunk, after records already written to the slot (and is a wrong-length reject).
+    const text = (i: number): string => (i === 700 ? Array.from({ length: 25_000 }, () => 'x').join(',') : `plain ${i}`);
+    const path = fileOf(HEADER + rows(1500, text), 'many-cells.csv');
+    const here = await itemsOf(sourceOf('csv', path), 'fast-on-this-thread');
+    expect(here).toHaveLength(1500);
+    expect(await itemsOf(sourceOf('csv', path), 'fast-on-own-thread')).toEqual(here);
+  });
+
   it('reads latin1 by its bytes, and leaves the rest to csv-parse from the first record it does not read itself', async () => {
     const text = (i: number): string => (i === 2500 ? 'a "stray" quote' : i % 5 === 0 ? 'été à Noël' : `plain ${i}`);
     const path = fileOf(Buffer.from(HEADER + rows(4000, text), 'latin1'), 'latin1.csv');
