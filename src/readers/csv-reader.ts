@@ -6,7 +6,7 @@ import type { ImportConfig } from '../config/load.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Origin, Reject } from '../core/reject.ts';
 import { columnNames, missingRequiredColumns, noteFromCells, type ColumnNames } from './canonical-row.ts';
-import { FastCsvSplitter, type SplitRecord } from './csv-fast-split.ts';
+import { FastCsvSplitter, type FastEncoding, type SplitRecord } from './csv-fast-split.ts';
 import { CsvHeader } from './csv-header.ts';
 import { CsvLineTracker } from './csv-lines.ts';
 import { SplitThread } from './csv-split-thread.ts';
@@ -155,8 +155,8 @@ class OpenInputs {
     return chunks;
   }
 
-  thread(source: Source): SplitThread {
-    const thread = new SplitThread(source.path, source.encoding === 'latin1' ? 'latin1' : 'utf8', source.delimiter ?? ',');
+  thread(source: Source, encoding: FastEncoding): SplitThread {
+    const thread = new SplitThread(source.path, encoding, source.delimiter ?? ',');
     this.closers.push(() => { thread.close(); });
     return thread;
   }
@@ -177,7 +177,7 @@ async function* csvEntries(source: Source, splitting: CsvSplitting, inputs: Open
     return;
   }
   if (onOwnThread(source.path, splitting)) {
-    yield* threadEntries(source, inputs);
+    yield* threadEntries(source, splitter.encoding, inputs);
     return;
   }
   const chunks = inputs.chunks(source.path);
@@ -198,8 +198,8 @@ async function* csvEntries(source: Source, splitting: CsvSplitting, inputs: Open
 }
 
 /** `csvEntries` with the fast splitter on its own thread (SplitThread); csv-parse reads on where it stops. */
-async function* threadEntries(source: Source, inputs: OpenInputs): AsyncGenerator<readonly CsvEntry[]> {
-  const thread = inputs.thread(source);
+async function* threadEntries(source: Source, encoding: FastEncoding, inputs: OpenInputs): AsyncGenerator<readonly CsvEntry[]> {
+  const thread = inputs.thread(source, encoding);
   for (;;) {
     const next = await thread.next();
     if (next === undefined) return;
